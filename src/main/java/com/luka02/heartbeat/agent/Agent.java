@@ -1,0 +1,355 @@
+package com.luka02.heartbeat.agent;
+
+import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.export.DayResult;
+import com.luka02.heartbeat.export.Rollover;
+import com.luka02.heartbeat.export.RolloverReport;
+import com.luka02.heartbeat.export.RolloverTrigger;
+import com.luka02.heartbeat.ingest.CatchupOptions;
+import com.luka02.heartbeat.ingest.CatchupResult;
+import com.luka02.heartbeat.ingest.Ingester;
+import com.luka02.heartbeat.ingest.Outcome;
+import com.luka02.heartbeat.report.ReportParser;
+import com.luka02.heartbeat.store.QueryResult;
+import com.luka02.heartbeat.store.StagingStore;
+import com.luka02.heartbeat.watch.ReportWatcher;
+import com.luka02.heartbeat.watch.SettleQueue;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The background agent: watches the reports tree, stages each settled report, rolls days over
+ * to Parquet on the wall clock, and serves everyone else over loopback HTTP.
+ *
+ * <p>Every write to the store happens on one thread, {@code writer}; reads run anywhere.
+ */
+public final class Agent implements Backend {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+  static final int MAX_QUERY_ROWS = 100_000;
+  private static final Duration ROLLOVER_TICK = Duration.ofSeconds(30);
+  private static final Duration ROLLOVER_RETRY = Duration.ofMinutes(5);
+  private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
+  private static final Duration REQUEST_WAIT = Duration.ofMinutes(5);
+
+  private final Config config;
+  private final Clock clock;
+  private final AgentLock lock;
+  private final StagingStore store;
+  private final Ingester ingester;
+  private final Rollover rollover;
+  private final RolloverTrigger trigger;
+  private final SettleQueue settling;
+  private final ScheduledExecutorService writer;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final AtomicBoolean settleScheduled = new AtomicBoolean();
+  private ReportWatcher watcher;
+  private ApiServer api;
+  private AgentInfo info;
+
+  private Agent(Config config, Clock clock, AgentLock lock, StagingStore store) {
+    this.config = config;
+    this.clock = clock;
+    this.lock = lock;
+    this.store = store;
+    this.ingester = new Ingester(config, store, clock);
+    this.rollover = new Rollover(config, store, clock);
+    this.trigger = new RolloverTrigger(rollover.schedule(), ROLLOVER_RETRY);
+    this.settling = new SettleQueue(config.settle(), config.incompleteGrace(), System::nanoTime);
+    this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "writer");
+      t.setDaemon(false);
+      return t;
+    });
+  }
+
+  /**
+   * Starts an agent on {@code config}'s root: lock, store, watcher, reconcile, HTTP on {@code port}
+   * (0 for any free port). Throws {@link AgentRunningException} when another agent has the root.
+   */
+  public static Agent start(Config config, Clock clock, int port) throws IOException {
+    AgentLock lock = AgentLock.tryAcquire(config.lockFile());
+    if (lock == null) {
+      throw AgentRunningException.of(config);
+    }
+    Agent agent;
+    try {
+      Files.createDirectories(config.reportsDir());
+      agent = new Agent(config, clock, lock, StagingStore.open(config.stagingDb(), config.zone()));
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+    try {
+      agent.begin(port);
+    } catch (IOException | RuntimeException e) {
+      agent.close();
+      throw e;
+    }
+    return agent;
+  }
+
+  private void begin(int port) throws IOException {
+    log.info("starting on {} (reports {}, store {})", config.root(), config.reportsDir(), config.stagingDb());
+    // Watch first, so that nothing written during the start-up catch-up is missed.
+    watcher = new ReportWatcher(config.reportsDir(), new ReportWatcher.Listener() {
+      @Override
+      public void changed(Path path) {
+        onChanged(path);
+      }
+
+      @Override
+      public void deleted(Path path) {
+        onDeleted(path);
+      }
+
+      @Override
+      public void overflow() {
+        writer.execute(guarded("reconcile after overflow", Agent.this::reconcile));
+      }
+    });
+    watcher.start();
+    onWriter(() -> {
+      reconcile();
+      return null;
+    });
+    api = ApiServer.start(port, this);
+    info = new AgentInfo(ProcessHandle.current().pid(), api.port(), clock.instant().toString(),
+        config.root().toString());
+    info.write(config.agentFile());
+    long reconcileMs = config.reconcileInterval().toMillis();
+    writer.scheduleWithFixedDelay(guarded("reconcile", this::reconcile), reconcileMs, reconcileMs, TimeUnit.MILLISECONDS);
+    writer.scheduleWithFixedDelay(guarded("rollover", this::rolloverTick), 0, ROLLOVER_TICK.toMillis(), TimeUnit.MILLISECONDS);
+    log.info("agent up: pid {}, http://127.0.0.1:{}/", info.pid(), info.port());
+  }
+
+  public int port() {
+    return api.port();
+  }
+
+  public AgentInfo info() {
+    return info;
+  }
+
+  // ---------------------------------------------------------------- events
+
+  private void onChanged(Path path) {
+    if (closing.get()) {
+      return;
+    }
+    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      // A folder moved or copied in arrives whole; its files raise no events of their own.
+      writer.execute(guarded("scan " + path, this::reconcile));
+      return;
+    }
+    if (!ReportParser.isHeartbeatName(path.getFileName().toString()) || path.startsWith(config.summaryDir())) {
+      return;
+    }
+    writer.execute(guarded("note " + path, () -> {
+      settling.touch(path);
+      scheduleSettleCheck();
+    }));
+  }
+
+  private void onDeleted(Path path) {
+    if (closing.get() || !ReportParser.isHeartbeatName(path.getFileName().toString())) {
+      return;
+    }
+    writer.execute(guarded("forget " + path, () -> {
+      settling.remove(path);
+      ingester.forget(List.of(path));
+    }));
+  }
+
+  /** Runs on the writer thread. */
+  private void scheduleSettleCheck() {
+    if (settling.isEmpty() || !settleScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    writer.schedule(guarded("settle", () -> {
+      settleScheduled.set(false);
+      stageSettled();
+      scheduleSettleCheck();
+    }), settling.nextCheckIn().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void stageSettled() {
+    List<SettleQueue.Settled> ready = settling.settled();
+    if (ready.isEmpty()) {
+      return;
+    }
+    List<Path> finals = ready.stream().filter(SettleQueue.Settled::finalAttempt).map(SettleQueue.Settled::path).toList();
+    List<Path> tentative = ready.stream().filter(s -> !s.finalAttempt()).map(SettleQueue.Settled::path).toList();
+    settle(ingester.ingest(finals, true));
+    settle(ingester.ingest(tentative, false));
+  }
+
+  private void settle(Map<Path, Outcome> outcomes) {
+    outcomes.forEach((path, outcome) -> {
+      if (!(outcome instanceof Outcome.NotReady)) {
+        settling.remove(path);
+      }
+    });
+  }
+
+  private void reconcile() {
+    try {
+      Instant youngerThan = clock.instant().minus(config.incompleteGrace());
+      ingester.catchup(CatchupOptions.FULL, youngerThan, settling::touch);
+      scheduleSettleCheck();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void rolloverTick() {
+    Instant now = clock.instant();
+    if (!trigger.due(now)) {
+      return;
+    }
+    List<DayResult> results = rollover.runDue();
+    trigger.ran(now, results.stream().allMatch(DayResult::ok));
+  }
+
+  // ---------------------------------------------------------------- backend
+
+  @Override
+  public QueryResult query(String sql) {
+    String rejection = ReadOnlySql.rejection(sql);
+    if (rejection != null) {
+      throw new IllegalArgumentException(rejection);
+    }
+    return store.query(sql, MAX_QUERY_ROWS);
+  }
+
+  @Override
+  public StatusReport status() {
+    Instant now = clock.instant();
+    return StatusReport.of(config, store.stats(LocalDate.ofInstant(now, config.zone())), info, now, trigger.next(now));
+  }
+
+  @Override
+  public CatchupResult catchup(CatchupOptions options) {
+    return onWriter(() -> ingester.catchup(options));
+  }
+
+  @Override
+  public RolloverReport rollover(LocalDate date, boolean dryRun) {
+    return onWriter(() -> rollover(rollover, date, dryRun));
+  }
+
+  static RolloverReport rollover(Rollover rollover, LocalDate date, boolean dryRun) {
+    if (dryRun) {
+      return new RolloverReport(true, LocalBackend.plan(date == null ? rollover.plan() : List.of(rollover.planDay(date))));
+    }
+    return new RolloverReport(false, date == null ? rollover.runDue() : List.of(rollover.exportDay(date)));
+  }
+
+  private <T> T onWriter(Callable<T> task) {
+    try {
+      return writer.submit(task).get(REQUEST_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(cause.getMessage(), cause);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the agent is busy; try again later");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    }
+  }
+
+  /** A scheduled task that throws is cancelled silently by the executor: log it and carry on instead. */
+  private static Runnable guarded(String what, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        log.error("{} failed; will try again: {}", what, e.toString(), e);
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Blocks until {@link #close} has finished. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  /**
+   * Stops in reverse order of start: no new requests or events, finish the report in flight,
+   * checkpoint, remove agent.json, release the root.
+   */
+  @Override
+  public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      awaitQuietly();
+      return;
+    }
+    log.info("stopping");
+    if (api != null) {
+      api.stop();
+    }
+    try {
+      if (watcher != null) {
+        watcher.close();
+      }
+    } catch (IOException e) {
+      log.warn("closing the watcher: {}", e.toString());
+    }
+    writer.shutdown();
+    try {
+      if (!writer.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("the writer did not finish within {} s; stopping it", SHUTDOWN_WAIT.toSeconds());
+        writer.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      store.checkpoint();
+    } catch (RuntimeException e) {
+      log.warn("checkpoint on stop: {}", e.toString());
+    }
+    store.close();
+    try {
+      Files.deleteIfExists(config.agentFile());
+      lock.close();
+    } catch (IOException e) {
+      log.warn("removing {}: {}", config.agentFile(), e.toString());
+    }
+    log.info("stopped");
+    stopped.countDown();
+  }
+
+  private void awaitQuietly() {
+    try {
+      stopped.await(SHUTDOWN_WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package com.luka02.heartbeat.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+
+/** What {@code agent.json} records about a running agent: how to reach it and since when. */
+public record AgentInfo(long pid, int port, String startedAt, String root) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public Instant started() {
+    return Instant.parse(startedAt);
+  }
+
+  /** Writes the file atomically, so a reader never sees half of it. */
+  public void write(Path file) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    JSON.writeValue(tmp.toFile(), this);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The recorded agent, or null when there is no file or its process is gone. */
+  public static AgentInfo readLive(Path file) {
+    try {
+      AgentInfo info = JSON.readValue(Files.readAllBytes(file), AgentInfo.class);
+      boolean alive = ProcessHandle.of(info.pid()).map(ProcessHandle::isAlive).orElse(false);
+      return alive ? info : null;
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      return null; // unreadable or mid-rename: treated as no agent; the lock decides who writes
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package com.luka02.heartbeat.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.luka02.heartbeat.ingest.CatchupOptions;
+import com.luka02.heartbeat.store.QueryException;
+import com.luka02.heartbeat.store.QueryResult;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's HTTP API, bound to 127.0.0.1 only.
+ *
+ * <ul>
+ *   <li>{@code GET /query?sql=...} a JSON array of row objects ({@code &shape=table} for columns and rows)
+ *   <li>{@code GET /status}
+ *   <li>{@code POST /catchup?since=YYYY-MM-DD&reparse=true&dry_run=true}
+ *   <li>{@code POST /rollover?date=YYYY-MM-DD&dry_run=true}
+ * </ul>
+ */
+final class ApiServer {
+  private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+  private final HttpServer server;
+  private final ExecutorService pool;
+
+  private ApiServer(HttpServer server, ExecutorService pool) {
+    this.server = server;
+    this.pool = pool;
+  }
+
+  static ApiServer start(int port, Backend backend) throws IOException {
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+    } catch (java.net.BindException e) {
+      throw new IOException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage()
+          + " (set another port with --port or \"port\" in the config; 0 picks a free one)", e);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "http");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(pool);
+    server.createContext("/query", ex -> handle(ex, "GET", () -> query(backend, params(ex))));
+    server.createContext("/status", ex -> handle(ex, "GET", backend::status));
+    server.createContext("/catchup", ex -> handle(ex, "POST", () -> backend.catchup(catchupOptions(params(ex)))));
+    server.createContext("/rollover", ex -> handle(ex, "POST", () -> {
+      Map<String, String> p = params(ex);
+      return backend.rollover(date(p.get("date"), "date"), Boolean.parseBoolean(p.get("dry_run")));
+    }));
+    server.start();
+    return new ApiServer(server, pool);
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  void stop() {
+    server.stop(0);
+    pool.shutdownNow();
+  }
+
+  private static Object query(Backend backend, Map<String, String> p) {
+    QueryResult r = backend.query(p.get("sql"));
+    if ("table".equals(p.get("shape"))) {
+      return r;
+    }
+    List<Map<String, Object>> rows = new ArrayList<>(r.rows().size());
+    for (List<Object> row : r.rows()) {
+      Map<String, Object> obj = new LinkedHashMap<>();
+      for (int i = 0; i < r.columns().size(); i++) {
+        obj.put(r.columns().get(i), row.get(i));
+      }
+      rows.add(obj);
+    }
+    return rows;
+  }
+
+  static CatchupOptions catchupOptions(Map<String, String> p) {
+    return new CatchupOptions(date(p.get("since"), "since"), Boolean.parseBoolean(p.get("reparse")),
+        Boolean.parseBoolean(p.get("dry_run")));
+  }
+
+  private static LocalDate date(String value, String name) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    try {
+      return LocalDate.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("expected " + name + " as YYYY-MM-DD, found '" + value + "'");
+    }
+  }
+
+  interface Action {
+    Object run() throws Exception;
+  }
+
+  private static void handle(HttpExchange ex, String method, Action action) throws IOException {
+    try (ex) {
+      if (!method.equals(ex.getRequestMethod())) {
+        send(ex, 405, Map.of("error", "use " + method + " for " + ex.getRequestURI().getPath()));
+        return;
+      }
+      try {
+        send(ex, 200, action.run());
+      } catch (IllegalArgumentException | QueryException e) {
+        send(ex, 400, Map.of("error", String.valueOf(e.getMessage())));
+      } catch (Exception e) {
+        log.error("{} {} failed", method, ex.getRequestURI().getPath(), e);
+        send(ex, 500, Map.of("error", String.valueOf(e.getMessage())));
+      }
+    }
+  }
+
+  private static void send(HttpExchange ex, int code, Object body) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    ex.sendResponseHeaders(code, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  static Map<String, String> params(HttpExchange ex) {
+    Map<String, String> out = new HashMap<>();
+    String q = ex.getRequestURI().getRawQuery();
+    if (q == null) {
+      return out;
+    }
+    for (String pair : q.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = eq < 0 ? pair : pair.substring(0, eq);
+      String v = eq < 0 ? "" : pair.substring(eq + 1);
+      out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+}

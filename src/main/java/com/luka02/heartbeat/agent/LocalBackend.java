@@ -1,0 +1,84 @@
+package com.luka02.heartbeat.agent;
+
+import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.export.DayResult;
+import com.luka02.heartbeat.export.Rollover;
+import com.luka02.heartbeat.export.RolloverReport;
+import com.luka02.heartbeat.ingest.CatchupOptions;
+import com.luka02.heartbeat.ingest.CatchupResult;
+import com.luka02.heartbeat.ingest.Ingester;
+import com.luka02.heartbeat.store.DayExport;
+import com.luka02.heartbeat.store.QueryResult;
+import com.luka02.heartbeat.store.StagingStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
+
+/** The store opened by this process, for when no agent runs. Queries alone open it read-only. */
+public final class LocalBackend implements Backend {
+  private final Config config;
+  private final Clock clock;
+  private final boolean readOnly;
+  private StagingStore store;
+
+  public LocalBackend(Config config, Clock clock, boolean readOnly) {
+    this.config = config;
+    this.clock = clock;
+    this.readOnly = readOnly;
+  }
+
+  private StagingStore store() {
+    if (store == null) {
+      store = readOnly
+          ? StagingStore.openReadOnly(config.stagingDb(), config.zone())
+          : StagingStore.open(config.stagingDb(), config.zone());
+    }
+    return store;
+  }
+
+  @Override
+  public QueryResult query(String sql) {
+    String rejection = ReadOnlySql.rejection(sql);
+    if (rejection != null) {
+      throw new IllegalArgumentException(rejection);
+    }
+    return store().query(sql, Agent.MAX_QUERY_ROWS);
+  }
+
+  @Override
+  public StatusReport status() {
+    Rollover rollover = new Rollover(config, store(), clock);
+    return StatusReport.of(config, store().stats(LocalDate.ofInstant(clock.instant(), config.zone())), null,
+        clock.instant(), rollover.schedule().nextRun(clock.instant()));
+  }
+
+  @Override
+  public CatchupResult catchup(CatchupOptions options) {
+    try {
+      return new Ingester(config, store(), clock).catchup(options);
+    } catch (IOException e) {
+      throw new UncheckedIOException("catch-up of " + config.reportsDir() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public RolloverReport rollover(LocalDate date, boolean dryRun) {
+    return Agent.rollover(new Rollover(config, store(), clock), date, dryRun);
+  }
+
+  @Override
+  public void close() {
+    if (store != null) {
+      if (!readOnly) {
+        store.checkpoint();
+      }
+      store.close();
+    }
+  }
+
+  static List<DayResult> plan(List<DayExport> days) {
+    return days.stream().map(d -> new DayResult(d.day(), d.stagedRows(), null, 0, 0, null)).toList();
+  }
+}

@@ -1,0 +1,72 @@
+package com.luka02.heartbeat.agent;
+
+import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.store.StoreStats;
+import java.time.Duration;
+import java.time.Instant;
+
+/** What {@code status} shows; the same whether an agent answers or the store is opened directly. */
+public record StatusReport(
+    boolean agentUp,
+    Long pid,
+    Long uptimeSeconds,
+    Integer port,
+    String root,
+    String reportsDir,
+    long rowsToday,
+    long rowsTotal,
+    String lastReport,
+    long quarantined,
+    String lastRollover,
+    String nextRollover,
+    String lastRolloverError) {
+
+  static StatusReport of(Config config, StoreStats s, AgentInfo agent, Instant now, Instant nextRollover) {
+    return new StatusReport(
+        agent != null,
+        agent == null ? null : agent.pid(),
+        agent == null ? null : Duration.between(agent.started(), now).toSeconds(),
+        agent == null ? null : agent.port(),
+        config.root().toString(),
+        config.reportsDir().toString(),
+        s.rowsToday(),
+        s.rowsTotal(),
+        text(s.lastReport()),
+        s.quarantined(),
+        text(s.lastExportAt()),
+        text(nextRollover),
+        s.lastRolloverError());
+  }
+
+  private static String text(Instant t) {
+    return t == null ? null : t.toString();
+  }
+
+  /** The lines {@code status} prints. */
+  public String render() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("agent:           ").append(agentUp ? "up, pid " + pid + ", port " + port + ", uptime "
+        + formatUptime(uptimeSeconds) : "down").append('\n');
+    sb.append("root:            ").append(root).append('\n');
+    sb.append("watching:        ").append(reportsDir).append('\n');
+    sb.append("rows today:      ").append(rowsToday).append('\n');
+    sb.append("rows total:      ").append(rowsTotal).append('\n');
+    sb.append("last report:     ").append(orNone(lastReport)).append('\n');
+    sb.append("quarantined:     ").append(quarantined).append('\n');
+    sb.append("last rollover:   ").append(orNone(lastRollover)).append('\n');
+    sb.append("next rollover:   ").append(orNone(nextRollover)).append('\n');
+    if (lastRolloverError != null) {
+      sb.append("rollover error:  ").append(lastRolloverError).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static String orNone(String s) {
+    return s == null ? "none" : s;
+  }
+
+  private static String formatUptime(Long seconds) {
+    long s = seconds == null ? 0 : seconds;
+    return "%dd %02dh %02dm %02ds".formatted(s / 86400, s / 3600 % 24, s / 60 % 60, s % 60);
+  }
+}

@@ -1,0 +1,27 @@
+package com.luka02.heartbeat.cli;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.joran.spi.JoranException;
+import java.net.URL;
+import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
+
+/** Switches logback to the agent's configuration, which adds the rolling file under the log folder. */
+final class Logging {
+  private Logging() {}
+
+  static void configureAgent(Path logDir) {
+    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    ctx.reset();
+    ctx.putProperty("LOG_DIR", logDir.toString());
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(ctx);
+    URL xml = Logging.class.getResource("/logback-agent.xml");
+    try {
+      configurator.doConfigure(xml);
+    } catch (JoranException e) {
+      System.err.println("warning: cannot configure the log file under " + logDir + ": " + e.getMessage());
+    }
+  }
+}

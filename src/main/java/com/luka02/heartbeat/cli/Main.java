@@ -1,0 +1,95 @@
+package com.luka02.heartbeat.cli;
+
+import com.luka02.heartbeat.agent.AgentInfo;
+import com.luka02.heartbeat.agent.AgentRunningException;
+import com.luka02.heartbeat.agent.Backend;
+import com.luka02.heartbeat.agent.HttpBackend;
+import com.luka02.heartbeat.agent.LocalBackend;
+import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.config.ConfigException;
+import com.luka02.heartbeat.config.ConfigLoader;
+import com.luka02.heartbeat.store.QueryException;
+import com.luka02.heartbeat.store.StoreException;
+import java.nio.file.Path;
+import java.time.Clock;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The command line: {@code heartbeat-ingester [--root DIR] [--config FILE] COMMAND}. */
+@Command(
+    name = "heartbeat-ingester",
+    mixinStandardHelpOptions = true,
+    version = "heartbeat-ingester 0.1.0",
+    description = "Stages OPS-Atomic heartbeat reports into DuckDB as they land and rolls them over to Parquet daily.",
+    subcommands = {
+        RunCommand.class, CatchupCommand.class, QueryCommand.class, RolloverCommand.class,
+        StatusCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:success",
+        "1:the operation failed (the message says why)",
+        "2:invalid command line",
+        "3:invalid configuration (the message names the field, value and rule)",
+        "4:the root is busy: another agent runs, or another process holds the store"})
+public final class Main {
+  static final int FAILED = 1;
+  static final int CONFIG = 3;
+  static final int BUSY = 4;
+
+  @Option(names = "--root", scope = ScopeType.INHERIT, defaultValue = ".", paramLabel = "DIR",
+      description = "The root holding g/reports, g/analytics and g/logs (default: the current directory).")
+  Path root;
+
+  @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
+      description = "A JSON config file overriding the layout and settings (see README).")
+  Path configFile;
+
+  Config config() {
+    return ConfigLoader.load(root, configFile == null ? null : ConfigLoader.existing(configFile));
+  }
+
+  /** The running agent when there is one, else the store opened by this process. */
+  Backend backend(boolean readOnly) {
+    Config c = config();
+    AgentInfo agent = AgentInfo.readLive(c.agentFile());
+    return agent != null ? new HttpBackend(agent) : new LocalBackend(c, Clock.systemDefaultZone(), readOnly);
+  }
+
+  public static void main(String[] args) {
+    NativeLibraryHome.prepare();
+    System.exit(execute(args));
+  }
+
+  /** Runs one command line and returns its exit code. */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("error: " + message(e));
+      return exitCode(e);
+    });
+    return cli.execute(args);
+  }
+
+  static int exitCode(Throwable e) {
+    if (e instanceof ConfigException) {
+      return CONFIG;
+    }
+    if (e instanceof AgentRunningException) {
+      return BUSY;
+    }
+    if (e instanceof StoreException && String.valueOf(e.getMessage()).contains("in use by another process")) {
+      return BUSY;
+    }
+    return FAILED;
+  }
+
+  private static String message(Throwable e) {
+    if (e instanceof QueryException) {
+      return "query failed: " + e.getMessage();
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+}

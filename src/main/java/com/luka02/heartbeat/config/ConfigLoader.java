@@ -1,0 +1,185 @@
+package com.luka02.heartbeat.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.luka02.heartbeat.config.Config.ParquetLayout;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/** Reads the optional JSON config file and applies the documented defaults. */
+public final class ConfigLoader {
+  public static final String DEFAULT_REPORTS = "g/reports";
+  public static final String DEFAULT_STAGING_DB = "g/analytics/staging.duckdb";
+  public static final String DEFAULT_PARQUET = "g/analytics";
+  public static final String DEFAULT_SUMMARIES = "g/reports/parquet";
+  public static final String DEFAULT_LOGS = "g/logs";
+  public static final String DEFAULT_ROLLOVER_TIME = "02:30";
+  public static final int DEFAULT_RETENTION_DAYS = 30;
+  public static final long DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+  public static final long DEFAULT_SETTLE_MILLIS = 200;
+  public static final long DEFAULT_INCOMPLETE_GRACE_MILLIS = 10_000;
+  public static final long DEFAULT_RECONCILE_SECONDS = 300;
+  public static final long DEFAULT_CADENCE_SECONDS = 300;
+  public static final int DEFAULT_PORT = 8787;
+
+  private ConfigLoader() {}
+
+  /** The JSON file's shape; every field is optional. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  static final class FileConfig {
+    @JsonProperty String reportsDir;
+    @JsonProperty String stagingDb;
+    @JsonProperty String parquetDir;
+    @JsonProperty String summaryDir;
+    @JsonProperty String logDir;
+    @JsonProperty String zone;
+    @JsonProperty String rolloverTime;
+    @JsonProperty Integer retentionDays;
+    @JsonProperty Long maxFileBytes;
+    @JsonProperty Long settleMillis;
+    @JsonProperty Long incompleteGraceMillis;
+    @JsonProperty Long reconcileIntervalSeconds;
+    @JsonProperty Long cadenceSeconds;
+    @JsonProperty Integer port;
+    @JsonProperty String parquetLayout;
+    @JsonProperty String host;
+  }
+
+  /** Loads {@code configFile} (may be null) for {@code root}; throws {@link ConfigException} naming field, value and rule. */
+  public static Config load(Path root, Path configFile) {
+    Path absRoot = root.toAbsolutePath().normalize();
+    FileConfig f = configFile == null ? new FileConfig() : read(configFile);
+    String source = configFile == null ? "defaults" : configFile.toString();
+
+    ZoneId zone = f.zone == null ? ZoneId.systemDefault() : parseZone(source, f.zone);
+    LocalTime rollover = parseTime(source, f.rolloverTime == null ? DEFAULT_ROLLOVER_TIME : f.rolloverTime);
+    int retention = orDefault(f.retentionDays, DEFAULT_RETENTION_DAYS);
+    require(retention >= 0, source, "retentionDays", retention, "must be 0 (keep forever) or a positive number of days");
+    long maxBytes = orDefault(f.maxFileBytes, DEFAULT_MAX_FILE_BYTES);
+    require(maxBytes >= 1024, source, "maxFileBytes", maxBytes, "must be at least 1024");
+    long settle = orDefault(f.settleMillis, DEFAULT_SETTLE_MILLIS);
+    require(settle >= 0 && settle <= 60_000, source, "settleMillis", settle, "must be between 0 and 60000");
+    long grace = orDefault(f.incompleteGraceMillis, DEFAULT_INCOMPLETE_GRACE_MILLIS);
+    require(grace >= settle, source, "incompleteGraceMillis", grace, "must be at least settleMillis (" + settle + ")");
+    long reconcile = orDefault(f.reconcileIntervalSeconds, DEFAULT_RECONCILE_SECONDS);
+    require(reconcile >= 10, source, "reconcileIntervalSeconds", reconcile, "must be at least 10");
+    long cadence = orDefault(f.cadenceSeconds, DEFAULT_CADENCE_SECONDS);
+    require(cadence >= 1, source, "cadenceSeconds", cadence, "must be at least 1");
+    int port = orDefault(f.port, DEFAULT_PORT);
+    require(port >= 0 && port <= 65535, source, "port", port, "must be between 0 (any free port) and 65535");
+    ParquetLayout layout = parseLayout(source, f.parquetLayout);
+    String host = f.host == null ? localHostName() : f.host;
+    require(host.matches("[A-Za-z0-9._-]+"), source, "host", host, "may contain only letters, digits, '.', '_' and '-'");
+
+    return new Config(
+        absRoot,
+        dir(absRoot, source, "reportsDir", f.reportsDir, DEFAULT_REPORTS),
+        dir(absRoot, source, "stagingDb", f.stagingDb, DEFAULT_STAGING_DB),
+        dir(absRoot, source, "parquetDir", f.parquetDir, DEFAULT_PARQUET),
+        dir(absRoot, source, "summaryDir", f.summaryDir, DEFAULT_SUMMARIES),
+        dir(absRoot, source, "logDir", f.logDir, DEFAULT_LOGS),
+        zone,
+        rollover,
+        retention,
+        maxBytes,
+        Duration.ofMillis(settle),
+        Duration.ofMillis(grace),
+        Duration.ofSeconds(reconcile),
+        Duration.ofSeconds(cadence),
+        port,
+        layout,
+        host);
+  }
+
+  private static FileConfig read(Path configFile) {
+    ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    try {
+      return mapper.readValue(configFile.toFile(), FileConfig.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(configFile + ": unknown field '" + e.getPropertyName()
+          + "'; known fields are " + e.getKnownPropertyIds());
+    } catch (JsonMappingException e) {
+      String field = e.getPath().isEmpty() ? "(document)" : e.getPath().get(0).getFieldName();
+      throw new ConfigException(configFile + ": field '" + field + "' has the wrong type: "
+          + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException(configFile + ": cannot read config: " + e.getMessage());
+    }
+  }
+
+  private static Path dir(Path root, String source, String field, String value, String fallback) {
+    String v = value == null ? fallback : value;
+    require(!v.isBlank(), source, field, v, "must not be empty");
+    return root.resolve(v).toAbsolutePath().normalize();
+  }
+
+  private static ZoneId parseZone(String source, String zone) {
+    try {
+      return ZoneId.of(zone);
+    } catch (DateTimeException e) {
+      throw invalid(source, "zone", zone, "must be a region id such as Asia/Bangkok or UTC");
+    }
+  }
+
+  private static LocalTime parseTime(String source, String time) {
+    try {
+      return LocalTime.parse(time);
+    } catch (DateTimeParseException e) {
+      throw invalid(source, "rolloverTime", time, "must be a local time HH:MM, such as 02:30");
+    }
+  }
+
+  private static ParquetLayout parseLayout(String source, String layout) {
+    if (layout == null) {
+      return ParquetLayout.FLAT;
+    }
+    try {
+      return ParquetLayout.valueOf(layout.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw invalid(source, "parquetLayout", layout, "must be 'flat' or 'hive'");
+    }
+  }
+
+  private static String localHostName() {
+    try {
+      String name = InetAddress.getLocalHost().getHostName();
+      return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  private static <T> T orDefault(T value, T fallback) {
+    return value == null ? fallback : value;
+  }
+
+  private static void require(boolean ok, String source, String field, Object value, String rule) {
+    if (!ok) {
+      throw invalid(source, field, value, rule);
+    }
+  }
+
+  private static ConfigException invalid(String source, String field, Object value, String rule) {
+    return new ConfigException(source + ": invalid " + field + " '" + value + "': " + rule);
+  }
+
+  /** Reads a file that must exist, for the CLI. */
+  public static Path existing(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("config file not found: " + file);
+    }
+    return file;
+  }
+}

@@ -1,0 +1,219 @@
+package com.luka02.heartbeat.export;
+
+import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.config.Config.ParquetLayout;
+import com.luka02.heartbeat.store.DayExport;
+import com.luka02.heartbeat.store.ExportRecord;
+import com.luka02.heartbeat.store.StagingStore;
+import com.luka02.heartbeat.store.StagingStore.ParquetCheck;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exports staged days to verified Snappy Parquet files with a markdown summary, records each in
+ * the ledger, then prunes what retention allows. Runs on the thread that writes the store.
+ */
+public final class Rollover {
+  private static final Logger log = LoggerFactory.getLogger(Rollover.class);
+  private static final DateTimeFormatter COMPACT = DateTimeFormatter.BASIC_ISO_DATE;
+  static final String ERROR_KEY = "rollover.error";
+  static final String LAST_RUN_KEY = "rollover.last_run";
+
+  /** Points where tests inject a crash or a corruption; production uses {@link #NONE}. */
+  interface Faults {
+    default void afterWrite(Path tmp) throws IOException {}
+
+    default void beforeRename(Path tmp) throws IOException {}
+  }
+
+  static final Faults NONE = new Faults() {};
+
+  private final Config config;
+  private final StagingStore store;
+  private final Clock clock;
+  private final RolloverSchedule schedule;
+  private final Faults faults;
+
+  public Rollover(Config config, StagingStore store, Clock clock) {
+    this(config, store, clock, NONE);
+  }
+
+  Rollover(Config config, StagingStore store, Clock clock, Faults faults) {
+    this.config = config;
+    this.store = store;
+    this.clock = clock;
+    this.schedule = new RolloverSchedule(config.zone(), config.rolloverTime());
+    this.faults = faults;
+  }
+
+  public RolloverSchedule schedule() {
+    return schedule;
+  }
+
+  /** The days a rollover now would export, with their staged row counts. */
+  public List<DayExport> plan() {
+    return store.daysToExport(schedule.lastDueDay(clock.instant()));
+  }
+
+  /** One day as {@code rollover --date} would export it. */
+  public DayExport planDay(LocalDate day) {
+    return store.stagedDay(day);
+  }
+
+  /**
+   * Exports every due day that gained or changed rows since its last export, then prunes. A failed
+   * day is logged, recorded for {@code status}, leaves the old file and the rows as they were, and is
+   * due again next time.
+   */
+  public List<DayResult> runDue() {
+    Instant started = clock.instant();
+    cleanTemporaryFiles();
+    List<DayResult> results = new ArrayList<>();
+    for (DayExport day : plan()) {
+      results.add(export(day));
+    }
+    boolean ok = results.stream().allMatch(DayResult::ok);
+    if (ok) {
+      store.putState(ERROR_KEY, null, clock.instant());
+      prune();
+    }
+    store.putState(LAST_RUN_KEY, started.toString(), clock.instant());
+    if (!results.isEmpty()) {
+      log.info("rollover: {} day(s) exported, {} failed", results.stream().filter(DayResult::ok).count(),
+          results.stream().filter(r -> !r.ok()).count());
+    }
+    return results;
+  }
+
+  /** Exports one day whatever the ledger says. */
+  public DayResult exportDay(LocalDate day) {
+    cleanTemporaryFiles();
+    return export(store.stagedDay(day));
+  }
+
+  private DayResult export(DayExport day) {
+    long start = System.nanoTime();
+    Path target = target(day.day());
+    Path tmp = AtomicFiles.tempFor(target);
+    try {
+      Files.createDirectories(target.getParent());
+      Path previous = day.previouslyPruned() && Files.exists(target) ? target : null;
+      if (day.stagedRows() == 0 && previous == null) {
+        return failed(day, start, "no rows staged for " + day.day());
+      }
+      long rows = store.copyDayToParquet(day.day(), tmp, previous,
+          config.layout() == ParquetLayout.HIVE ? config.host() : null);
+      faults.afterWrite(tmp);
+      ParquetCheck check = verify(tmp, previous == null ? day.stagedRows() : rows);
+      faults.beforeRename(tmp);
+      AtomicFiles.commit(tmp, target);
+      String sha = AtomicFiles.sha256(target);
+      long bytes = Files.size(target);
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      Instant now = clock.instant();
+      String rel = config.relative(target);
+      DayResult result = new DayResult(day.day(), check.rows(), rel, bytes, ms, null);
+      store.recordExport(new ExportRecord(day.day(), check.rows(), rel, bytes, ms, now, sha,
+          day.stagedThrough() == null ? now : day.stagedThrough()));
+      writeSummary(day.day(), now, result, sha, check, target);
+      log.info("rollover {}", result.describe());
+      return result;
+    } catch (IOException | RuntimeException e) {
+      return failed(day, start, e.getMessage() == null ? e.toString() : e.getMessage());
+    } finally {
+      deleteQuietly(tmp);
+    }
+  }
+
+  private ParquetCheck verify(Path tmp, long expectedRows) throws IOException {
+    ParquetCheck check = store.inspectParquet(tmp);
+    List<String> expected = new ArrayList<>(StagingStore.COLUMNS);
+    if (config.layout() == ParquetLayout.HIVE) {
+      expected.add("host");
+    }
+    if (check.rows() != expectedRows) {
+      throw new IOException("verification failed for " + tmp.getFileName() + ": expected " + expectedRows
+          + " rows, read back " + check.rows());
+    }
+    if (!check.columns().equals(expected)) {
+      throw new IOException("verification failed for " + tmp.getFileName() + ": expected columns " + expected
+          + ", read back " + check.columns());
+    }
+    if (!check.codecs().equals(List.of("SNAPPY"))) {
+      throw new IOException("verification failed for " + tmp.getFileName()
+          + ": expected SNAPPY compression, parquet_metadata says " + check.codecs());
+    }
+    return check;
+  }
+
+  private void writeSummary(LocalDate day, Instant now, DayResult r, String sha, ParquetCheck check, Path file)
+      throws IOException {
+    Files.createDirectories(config.summaryDir());
+    Path summary = config.summaryDir().resolve("parquet_export_summary_" + COMPACT.format(day) + ".md");
+    AtomicFiles.writeString(summary, Summary.render(day, config.zone(), now, r, sha, check.columns(),
+        store.dayFacts(file), config.cadence()));
+  }
+
+  private DayResult failed(DayExport day, long start, String error) {
+    DayResult r = new DayResult(day.day(), 0, null, 0, (System.nanoTime() - start) / 1_000_000, error);
+    log.error("rollover {}", r.describe());
+    store.putState(ERROR_KEY, r.describe(), clock.instant());
+    return r;
+  }
+
+  private void prune() {
+    if (config.retentionDays() == 0) {
+      return;
+    }
+    LocalDate cutoff = LocalDate.ofInstant(clock.instant(), config.zone()).minusDays(config.retentionDays());
+    long pruned = store.pruneExported(cutoff);
+    if (pruned > 0) {
+      log.info("retention: pruned {} exported rows older than {}", pruned, cutoff);
+    }
+  }
+
+  Path target(LocalDate day) {
+    String compact = COMPACT.format(day);
+    if (config.layout() == ParquetLayout.HIVE) {
+      return config.parquetDir().resolve("day=" + day).resolve("ops_atomic_" + compact + "_" + config.host() + ".parquet");
+    }
+    return config.parquetDir().resolve("ops_atomic_" + compact + ".parquet");
+  }
+
+  /** Temporary files left by a crash are never a final file; they are simply removed. */
+  private void cleanTemporaryFiles() {
+    for (Path dir : List.of(config.parquetDir(), config.summaryDir())) {
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp-*")) {
+        for (Path f : files) {
+          if (AtomicFiles.isTemp(f)) {
+            Files.deleteIfExists(f);
+            log.info("removed {} left by an interrupted rollover", f);
+          }
+        }
+      } catch (IOException e) {
+        log.warn("cannot clean temporary files in {}: {}", dir, e.getMessage());
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      log.warn("cannot remove temporary file {}: {}", p, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,264 @@
+package com.luka02.heartbeat.ingest;
+
+import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.report.Heartbeat;
+import com.luka02.heartbeat.report.ReportFormatException;
+import com.luka02.heartbeat.report.ReportParser;
+import com.luka02.heartbeat.store.QuarantinedFile;
+import com.luka02.heartbeat.store.SeenFile;
+import com.luka02.heartbeat.store.StageCounts;
+import com.luka02.heartbeat.store.StagedFile;
+import com.luka02.heartbeat.store.StagingStore;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns heartbeat files into staged rows or quarantine entries: the whole tree at once (catch-up)
+ * or a few settled files (the watcher). Runs on the single thread that writes the store.
+ */
+public final class Ingester {
+  private static final Logger log = LoggerFactory.getLogger(Ingester.class);
+  private static final int BATCH = 4096;
+  /** A report dated further ahead than this is not believed. */
+  private static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
+  private static final Pattern NAME_DATE = Pattern.compile("^heartbeat_(\\d{4}-\\d{2}-\\d{2})_");
+  /** Conflict copies ("heartbeat_X 2.md") lose to the original when both hold one report. */
+  private static final Comparator<StagedFile> PREFERRED = Comparator
+      .comparingInt((StagedFile f) -> f.fileName().length())
+      .thenComparing(StagedFile::path);
+
+  private final Config config;
+  private final StagingStore store;
+  private final Clock clock;
+
+  public Ingester(Config config, StagingStore store, Clock clock) {
+    this.config = config;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** Walks the reports tree and stages what is new or changed; unchanged files are not read. */
+  public CatchupResult catchup(CatchupOptions options) throws IOException {
+    return catchup(options, Instant.MAX, young -> { });
+  }
+
+  /**
+   * As {@link #catchup(CatchupOptions)}, but files modified after {@code modifiedBefore} may still be
+   * being written: they go to {@code young} instead of being read now.
+   */
+  public CatchupResult catchup(CatchupOptions options, Instant modifiedBefore, Consumer<Path> young)
+      throws IOException {
+    long start = System.nanoTime();
+    ReportFiles.Walk walk = ReportFiles.walk(config.reportsDir(), config.summaryDir());
+    Map<String, SeenFile> seen = store.seenFiles();
+    Set<String> present = new HashSet<>();
+    List<ReportFiles.Entry> toRead = new ArrayList<>();
+    long unchanged = 0;
+    long ignored = walk.ignored();
+    for (ReportFiles.Entry e : walk.entries()) {
+      String rel = config.relative(e.path());
+      if (!e.attrs().isRegularFile()) {
+        ignored++;
+        log.debug("{}: ignored, not a regular file", rel);
+        continue;
+      }
+      present.add(rel);
+      if (options.since() != null && reportDay(e).isBefore(options.since())) {
+        continue;
+      }
+      SeenFile s = seen.get(rel);
+      if (e.attrs().lastModifiedTime().toInstant().isAfter(modifiedBefore)) {
+        young.accept(e.path());
+        continue;
+      }
+      if (!options.reparse() && s != null && s.size() == e.attrs().size()
+          && s.mtimeMs() == e.attrs().lastModifiedTime().toMillis()) {
+        unchanged++;
+      } else {
+        toRead.add(e);
+      }
+    }
+    long[] counts = new long[4]; // added, updated, unchanged, quarantined
+    for (int from = 0; from < toRead.size(); from += BATCH) {
+      List<ReportFiles.Entry> batch = toRead.subList(from, Math.min(toRead.size(), from + BATCH));
+      List<Outcome> outcomes = batch.parallelStream()
+          .map(e -> examine(e.path(), e.attrs(), true))
+          .toList();
+      tally(outcomes, seen, options, counts);
+    }
+    long forgotten = 0;
+    if (options.since() == null && !options.dryRun()) {
+      List<String> vanished = seen.keySet().stream().filter(p -> !present.contains(p)).toList();
+      store.forgetPaths(vanished);
+      forgotten = vanished.size();
+    }
+    CatchupResult result = new CatchupResult(walk.entries().size(), counts[0], counts[1], unchanged + counts[2],
+        ignored, counts[3], forgotten, (System.nanoTime() - start) / 1_000_000, options.dryRun());
+    log.info("catch-up of {}: {}", config.reportsDir(), result.describe());
+    return result;
+  }
+
+  private void tally(List<Outcome> outcomes, Map<String, SeenFile> seen, CatchupOptions options, long[] counts) {
+    List<StagedFile> parsed = new ArrayList<>();
+    List<QuarantinedFile> bad = new ArrayList<>();
+    for (Outcome o : outcomes) {
+      if (o instanceof Outcome.Parsed p) {
+        parsed.add(p.file());
+      } else if (o instanceof Outcome.Bad b) {
+        bad.add(b.file());
+      }
+    }
+    if (options.dryRun()) {
+      for (StagedFile f : parsed) {
+        SeenFile s = seen.get(f.path());
+        counts[s == null ? 0 : s.contentHash().equals(f.contentHash()) ? 2 : 1]++;
+      }
+      counts[3] += bad.size();
+      return;
+    }
+    StageCounts c = stage(parsed, bad);
+    counts[0] += c.inserted();
+    counts[1] += c.replaced();
+    counts[2] += c.unchanged();
+    counts[3] += c.quarantined();
+  }
+
+  /**
+   * Stages files the watcher found settled. With {@code finalAttempt} false, a file that looks
+   * unfinished or does not parse is reported {@link Outcome.NotReady} instead of quarantined.
+   */
+  public Map<Path, Outcome> ingest(List<Path> files, boolean finalAttempt) {
+    Map<Path, Outcome> outcomes = new HashMap<>();
+    List<StagedFile> parsed = new ArrayList<>();
+    List<QuarantinedFile> bad = new ArrayList<>();
+    for (Path file : files) {
+      Outcome o;
+      try {
+        BasicFileAttributes attrs = ReportFiles.stat(file);
+        o = attrs == null ? Outcome.GONE : examine(file, attrs, finalAttempt);
+      } catch (IOException e) {
+        o = new Outcome.NotReady("cannot read: " + e.getMessage());
+      }
+      outcomes.put(file, o);
+      if (o instanceof Outcome.Parsed p) {
+        SeenFile s = store.seenFile(p.file().path());
+        if (s != null && s.contentHash().equals(p.file().contentHash()) && s.reportTs() != null
+            && s.size() == p.file().size() && s.mtimeMs() == p.file().mtimeMs()) {
+          outcomes.put(file, Outcome.UNCHANGED);
+        } else {
+          parsed.add(p.file());
+        }
+      } else if (o instanceof Outcome.Bad b) {
+        bad.add(b.file());
+      }
+    }
+    List<String> gone = new ArrayList<>();
+    outcomes.forEach((file, o) -> {
+      if (o instanceof Outcome.Gone) {
+        gone.add(config.relative(file));
+      }
+    });
+    stage(parsed, bad);
+    store.forgetPaths(gone);
+    return outcomes;
+  }
+
+  /** Forgets deleted files; their rows stay. */
+  public void forget(List<Path> files) {
+    store.forgetPaths(files.stream().map(config::relative).toList());
+  }
+
+  private StageCounts stage(List<StagedFile> parsed, List<QuarantinedFile> bad) {
+    if (parsed.isEmpty() && bad.isEmpty()) {
+      return StageCounts.NONE;
+    }
+    parsed.sort(PREFERRED);
+    StageCounts c = store.stage(parsed, bad, clock.instant(), false);
+    for (StagedFile f : parsed) {
+      log.debug("staged {} ({})", f.path(), f.heartbeat().timestamp());
+    }
+    for (QuarantinedFile q : bad) {
+      log.warn("quarantined {}: {}", q.path(), q.reason());
+    }
+    return c;
+  }
+
+  /** Reads, hashes and parses one file. Pure apart from reading the file; safe on many threads. */
+  Outcome examine(Path file, BasicFileAttributes attrs, boolean finalAttempt) {
+    String rel = config.relative(file);
+    if (!attrs.isRegularFile()) {
+      return new Outcome.Ignored(attrs.isSymbolicLink() ? "a symbolic link (never followed)" : "not a regular file");
+    }
+    long mtime = attrs.lastModifiedTime().toMillis();
+    if (attrs.size() > config.maxFileBytes()) {
+      return tooLarge(rel, attrs.size(), mtime);
+    }
+    byte[] bytes;
+    try {
+      bytes = ReportFiles.readBounded(file, config.maxFileBytes());
+    } catch (NoSuchFileException e) {
+      return Outcome.GONE;
+    } catch (IOException e) {
+      return finalAttempt
+          ? new Outcome.Bad(new QuarantinedFile(rel, attrs.size(), mtime, null, "cannot read: " + e.getMessage(), 0, null))
+          : new Outcome.NotReady("cannot read: " + e.getMessage());
+    }
+    if (bytes.length > config.maxFileBytes()) {
+      return tooLarge(rel, bytes.length, mtime);
+    }
+    String hash = ReportFiles.sha256(bytes);
+    try {
+      Heartbeat hb = ReportParser.parse(bytes, clock.instant().plus(FUTURE_TOLERANCE));
+      if (!finalAttempt && !hb.complete()) {
+        return new Outcome.NotReady("no closing line yet");
+      }
+      LocalDate day = LocalDate.ofInstant(hb.timestamp(), config.zone());
+      return new Outcome.Parsed(new StagedFile(rel, bytes.length, mtime, hash, hb, day));
+    } catch (ReportFormatException e) {
+      if (!finalAttempt) {
+        return new Outcome.NotReady(e.getMessage());
+      }
+      String reason = bytes.length == 0 ? "expected a heartbeat report, found an empty file" : e.getMessage();
+      return new Outcome.Bad(new QuarantinedFile(rel, bytes.length, mtime, hash, reason, e.line(),
+          ReportFiles.excerpt(bytes)));
+    }
+  }
+
+  private Outcome tooLarge(String rel, long size, long mtime) {
+    return new Outcome.Bad(new QuarantinedFile(rel, size, mtime, null,
+        "expected a report of at most " + config.maxFileBytes() + " bytes (maxFileBytes), found " + size
+            + " bytes; not read", 0, null));
+  }
+
+  private LocalDate reportDay(ReportFiles.Entry e) {
+    Matcher m = NAME_DATE.matcher(e.path().getFileName().toString());
+    if (m.find()) {
+      try {
+        return LocalDate.parse(m.group(1), DateTimeFormatter.ISO_LOCAL_DATE);
+      } catch (DateTimeParseException ignored) {
+        // Fall through to the mtime.
+      }
+    }
+    return LocalDate.ofInstant(Instant.ofEpochMilli(e.attrs().lastModifiedTime().toMillis()), config.zone());
+  }
+}

@@ -1,0 +1,710 @@
+package com.luka02.heartbeat.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.luka02.heartbeat.report.Check;
+import com.luka02.heartbeat.report.Heartbeat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The persistent DuckDB staging database; every SQL statement of the product lives here.
+ *
+ * <p>One instance owns the file for writing (DuckDB allows one writing process). Writes are not
+ * thread-safe and belong to one thread; {@link #query}, {@link #stats}, {@link #state} and
+ * {@link #exports} read through their own connection and may run on any thread.
+ */
+public final class StagingStore implements AutoCloseable {
+  /** The ten columns of the old exporter's Parquet files, in order (shared FORMAT.md). */
+  public static final List<String> LEGACY_COLUMNS = List.of(
+      "filename", "report_type", "timestamp", "status", "duration_ms", "redis_status",
+      "database_status", "api_status", "launchagent_optimizer", "launchagent_digest");
+  /** Every column of {@code heartbeats}, in order. */
+  public static final List<String> COLUMNS;
+
+  static {
+    List<String> all = new ArrayList<>(LEGACY_COLUMNS);
+    all.addAll(List.of("checks", "summary", "source_path", "content_hash", "report_day", "ingested_at"));
+    COLUMNS = List.copyOf(all);
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path file;
+  private final ZoneId zone;
+  private final DuckDBConnection conn;
+  private final boolean readOnly;
+
+  private StagingStore(Path file, ZoneId zone, DuckDBConnection conn, boolean readOnly) {
+    this.file = file;
+    this.zone = zone;
+    this.conn = conn;
+    this.readOnly = readOnly;
+  }
+
+  /** Opens (creating if needed) the database for writing. */
+  public static StagingStore open(Path file, ZoneId zone) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+    } catch (IOException e) {
+      throw new StoreException("cannot create the folder of " + file + ": " + e.getMessage(), e);
+    }
+    StagingStore store = connect(file, zone, false);
+    store.applySchema();
+    return store;
+  }
+
+  /** Opens an existing database read-only, for queries while no agent runs. */
+  public static StagingStore openReadOnly(Path file, ZoneId zone) {
+    if (!Files.exists(file)) {
+      throw new StoreException("no staging database at " + file + " (run `catchup` or `run` first)", null);
+    }
+    return connect(file, zone, true);
+  }
+
+  private static StagingStore connect(Path file, ZoneId zone, boolean readOnly) {
+    Properties props = new Properties();
+    if (readOnly) {
+      props.setProperty("duckdb.read_only", "true");
+    }
+    try {
+      DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, props);
+      try (Statement s = c.createStatement()) {
+        s.execute("SET TimeZone = '" + zone.getId().replace("'", "''") + "'");
+      }
+      return new StagingStore(file, zone, c, readOnly);
+    } catch (SQLException e) {
+      throw new StoreException(describeOpenFailure(file, e), e);
+    }
+  }
+
+  private static String describeOpenFailure(Path file, SQLException e) {
+    String msg = String.valueOf(e.getMessage());
+    if (msg.contains("Conflicting lock")) {
+      int at = msg.indexOf("Conflicting lock");
+      return "staging database " + file + " is in use by another process: " + msg.substring(at).strip();
+    }
+    return "cannot open staging database " + file + ": " + msg;
+  }
+
+  private void applySchema() {
+    String ddl;
+    try (InputStream in = StagingStore.class.getResourceAsStream("schema.sql")) {
+      ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException | NullPointerException e) {
+      throw new StoreException("schema.sql missing from the jar", e);
+    }
+    try (Statement s = conn.createStatement()) {
+      for (String statement : ddl.split(";\\s*\\n")) {
+        if (!statement.replaceAll("(?m)--.*$", "").isBlank()) {
+          s.execute(statement);
+        }
+      }
+      s.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_rows AS SELECT * FROM heartbeats LIMIT 0");
+      s.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_seen AS SELECT * FROM seen_files LIMIT 0");
+    } catch (SQLException e) {
+      throw fail("apply the schema", e);
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  // ---------------------------------------------------------------- staging
+
+  /** Everything recorded about seen files, by relative path. */
+  public Map<String, SeenFile> seenFiles() {
+    Map<String, SeenFile> seen = new HashMap<>();
+    try (Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery("SELECT path, size, mtime_ms, content_hash, report_ts FROM seen_files")) {
+      while (rs.next()) {
+        seen.put(rs.getString(1), new SeenFile(rs.getLong(2), rs.getLong(3), rs.getString(4), instant(rs, 5)));
+      }
+      return seen;
+    } catch (SQLException e) {
+      throw fail("read seen files", e);
+    }
+  }
+
+  /** What is recorded about one file, or null. */
+  public SeenFile seenFile(String path) {
+    try (PreparedStatement ps = conn.prepareStatement(
+        "SELECT size, mtime_ms, content_hash, report_ts FROM seen_files WHERE path = ?")) {
+      ps.setString(1, path);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new SeenFile(rs.getLong(1), rs.getLong(2), rs.getString(3), instant(rs, 4)) : null;
+      }
+    } catch (SQLException e) {
+      throw fail("read seen file " + path, e);
+    }
+  }
+
+  /**
+   * Stages parsed files and records quarantined ones in one transaction, with the records that they
+   * were seen. Rows are keyed by report timestamp: a copy with the same bytes changes nothing, new
+   * content for a known timestamp replaces the row, and {@code replaceAll} rewrites every row given.
+   * Callers pass at most one entry per path and per timestamp.
+   */
+  public StageCounts stage(List<StagedFile> files, List<QuarantinedFile> bad, Instant now, boolean replaceAll) {
+    if (files.isEmpty() && bad.isEmpty()) {
+      return StageCounts.NONE;
+    }
+    OffsetDateTime committed = now.atOffset(ZoneOffset.UTC);
+    try {
+      loadIncoming(files, bad, committed);
+      conn.setAutoCommit(false);
+      try {
+        StageCounts counts = applyIncoming(bad, committed, replaceAll);
+        conn.commit();
+        return counts;
+      } catch (SQLException | RuntimeException e) {
+        conn.rollback();
+        throw e;
+      } finally {
+        conn.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw fail("stage " + files.size() + " reports", e);
+    }
+  }
+
+  private void loadIncoming(List<StagedFile> files, List<QuarantinedFile> bad, OffsetDateTime now)
+      throws SQLException {
+    try (Statement s = conn.createStatement()) {
+      s.execute("DELETE FROM incoming_rows");
+      s.execute("DELETE FROM incoming_seen");
+    }
+    try (DuckDBAppender rows = conn.createAppender("temp", "main", "incoming_rows")) {
+      for (StagedFile f : files) {
+        appendRow(rows, f, now);
+      }
+    }
+    try (DuckDBAppender seen = conn.createAppender("temp", "main", "incoming_seen")) {
+      for (StagedFile f : files) {
+        seen.beginRow().append(f.path()).append(f.size()).append(f.mtimeMs()).append(f.contentHash())
+            .append(f.heartbeat().timestamp().atOffset(ZoneOffset.UTC)).append(now).endRow();
+      }
+      for (QuarantinedFile q : bad) {
+        seen.beginRow().append(q.path()).append(q.size()).append(q.mtimeMs())
+            .append(q.contentHash() == null ? "" : q.contentHash()).appendNull().append(now).endRow();
+      }
+    }
+  }
+
+  private static void appendRow(DuckDBAppender a, StagedFile f, OffsetDateTime now) throws SQLException {
+    Heartbeat h = f.heartbeat();
+    a.beginRow()
+        .append(f.fileName())
+        .append("heartbeat")
+        .append(h.timestamp().atOffset(ZoneOffset.UTC))
+        .append(h.status());
+    if (h.durationMs() == null) {
+      a.appendNull();
+    } else {
+      a.append(h.durationMs().intValue());
+    }
+    nullable(a, h.sectionStatus("Redis"));
+    nullable(a, h.sectionStatus("Database"));
+    nullable(a, h.sectionStatus("API Endpoints"));
+    nullable(a, h.launchAgent(Heartbeat.OPTIMIZER_AGENT));
+    nullable(a, h.launchAgent(Heartbeat.DIGEST_AGENT));
+    a.append(checksJson(h.checks()));
+    nullable(a, h.summary());
+    a.append(f.path()).append(f.contentHash()).append(f.day()).append(now).endRow();
+  }
+
+  private static void nullable(DuckDBAppender a, String value) throws SQLException {
+    if (value == null) {
+      a.appendNull();
+    } else {
+      a.append(value);
+    }
+  }
+
+  static String checksJson(List<Check> checks) {
+    try {
+      return JSON.writeValueAsString(checks);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("checks are plain strings and cannot fail to serialise", e);
+    }
+  }
+
+  private StageCounts applyIncoming(List<QuarantinedFile> bad, OffsetDateTime now, boolean replaceAll)
+      throws SQLException {
+    int inserted;
+    int replaced;
+    int unchanged;
+    try (Statement s = conn.createStatement()) {
+      try (ResultSet rs = s.executeQuery("""
+          SELECT count(*) FILTER (WHERE h."timestamp" IS NULL),
+                 count(*) FILTER (WHERE h."timestamp" IS NOT NULL AND (%s OR h.content_hash <> n.content_hash))
+          FROM incoming_rows n LEFT JOIN heartbeats h USING ("timestamp")
+          """.formatted(replaceAll))) {
+        rs.next();
+        inserted = rs.getInt(1);
+        replaced = rs.getInt(2);
+      }
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM incoming_rows")) {
+        rs.next();
+        unchanged = rs.getInt(1) - inserted - replaced;
+      }
+      // A file rewritten as a different report: its old row goes, unless another file still holds it.
+      s.execute("""
+          DELETE FROM heartbeats WHERE "timestamp" IN (
+            SELECT old.report_ts FROM seen_files old JOIN incoming_seen n USING (path)
+            WHERE old.report_ts IS NOT NULL AND n.report_ts IS NOT NULL AND old.report_ts <> n.report_ts
+              AND old.report_ts NOT IN (SELECT "timestamp" FROM incoming_rows)
+              AND NOT EXISTS (SELECT 1 FROM seen_files other
+                              WHERE other.report_ts = old.report_ts AND other.path <> old.path
+                                AND other.path NOT IN (SELECT path FROM incoming_seen)))
+          """);
+      s.execute("""
+          DELETE FROM heartbeats WHERE "timestamp" IN (
+            SELECT n."timestamp" FROM incoming_rows n JOIN heartbeats h USING ("timestamp")
+            WHERE %s OR h.content_hash <> n.content_hash)
+          """.formatted(replaceAll));
+      s.execute("""
+          INSERT INTO heartbeats SELECT n.* FROM incoming_rows n
+          WHERE NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h."timestamp" = n."timestamp")
+          """);
+      s.execute("INSERT OR REPLACE INTO seen_files SELECT * FROM incoming_seen");
+      s.execute("DELETE FROM quarantine WHERE path IN (SELECT path FROM incoming_seen WHERE report_ts IS NOT NULL)");
+    }
+    if (!bad.isEmpty()) {
+      try (PreparedStatement ps = conn.prepareStatement(
+          "INSERT OR REPLACE INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        for (QuarantinedFile q : bad) {
+          ps.setString(1, q.path());
+          ps.setString(2, q.reason());
+          if (q.line() > 0) {
+            ps.setInt(3, q.line());
+          } else {
+            ps.setNull(3, java.sql.Types.INTEGER);
+          }
+          ps.setString(4, q.excerpt());
+          ps.setString(5, q.contentHash());
+          ps.setLong(6, q.size());
+          ps.setObject(7, now);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    return new StageCounts(inserted, replaced, unchanged, bad.size());
+  }
+
+  /** Forgets files that no longer exist; their rows stay, since the rows are the record. */
+  public void forgetPaths(Collection<String> paths) {
+    if (paths.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = conn.prepareStatement("DELETE FROM seen_files WHERE path = ?");
+        PreparedStatement pq = conn.prepareStatement("DELETE FROM quarantine WHERE path = ?")) {
+      conn.setAutoCommit(false);
+      for (String p : paths) {
+        ps.setString(1, p);
+        ps.addBatch();
+        pq.setString(1, p);
+        pq.addBatch();
+      }
+      ps.executeBatch();
+      pq.executeBatch();
+      conn.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw fail("forget " + paths.size() + " deleted files", e);
+    } finally {
+      autoCommit();
+    }
+  }
+
+  // ---------------------------------------------------------------- export
+
+  /** Days up to {@code through} with rows that their Parquet file does not hold yet. */
+  public List<DayExport> daysToExport(LocalDate through) {
+    List<DayExport> days = new ArrayList<>();
+    try (PreparedStatement ps = conn.prepareStatement("""
+        SELECT h.report_day, count(*), max(h.ingested_at), coalesce(any_value(e.pruned), false)
+        FROM heartbeats h LEFT JOIN exports e ON e.day = h.report_day
+        WHERE h.report_day <= ?
+        GROUP BY h.report_day
+        HAVING any_value(e.day) IS NULL
+            OR max(h.ingested_at) > any_value(e.staged_through)
+            OR (NOT any_value(e.pruned) AND count(*) <> any_value(e.row_count))
+        ORDER BY h.report_day
+        """)) {
+      ps.setObject(1, through);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          days.add(new DayExport(rs.getObject(1, LocalDate.class), rs.getLong(2), instant(rs, 3), rs.getBoolean(4)));
+        }
+      }
+      return days;
+    } catch (SQLException e) {
+      throw fail("list days to export", e);
+    }
+  }
+
+  /** Number of staged rows of one day, and the newest ingestion among them. */
+  public DayExport stagedDay(LocalDate day) {
+    try (PreparedStatement ps = conn.prepareStatement("""
+        SELECT count(*), max(ingested_at),
+               coalesce((SELECT pruned FROM exports WHERE day = ?), false)
+        FROM heartbeats WHERE report_day = ?
+        """)) {
+      ps.setObject(1, day);
+      ps.setObject(2, day);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new DayExport(day, rs.getLong(1), instant(rs, 2), rs.getBoolean(3));
+      }
+    } catch (SQLException e) {
+      throw fail("count rows of " + day, e);
+    }
+  }
+
+  /**
+   * Writes one day's rows, ordered by time, to {@code target} as Snappy Parquet and returns the row
+   * count. When {@code previous} is given, its rows for timestamps not staged are carried over (the
+   * day was pruned from staging after an earlier export).
+   */
+  public long copyDayToParquet(LocalDate day, Path target, Path previous, String hostColumn) {
+    String columns = String.join(", ", quoted(COLUMNS));
+    String host = hostColumn == null ? "" : ", " + literal(hostColumn) + " AS host";
+    String staged = "SELECT " + columns + " FROM heartbeats WHERE report_day = DATE " + literal(day.toString());
+    String source = previous == null ? staged : staged + """
+         UNION ALL
+        SELECT %s FROM read_parquet(%s)
+        WHERE "timestamp" NOT IN (SELECT "timestamp" FROM heartbeats WHERE report_day = DATE %s)
+        """.formatted(columns, literal(previous.toString()), literal(day.toString()));
+    String sql = "COPY (SELECT *" + host + " FROM (" + source + ") ORDER BY \"timestamp\") TO "
+        + literal(target.toString()) + " (FORMAT parquet, COMPRESSION snappy)";
+    try (Statement s = conn.createStatement()) {
+      s.execute(sql);
+      return s.getUpdateCount();
+    } catch (SQLException e) {
+      throw fail("write " + target, e);
+    }
+  }
+
+  /** Row count, column names and compression codecs of a Parquet file, read back through DuckDB. */
+  public ParquetCheck inspectParquet(Path parquet) {
+    String f = literal(parquet.toString());
+    try (Statement s = conn.createStatement()) {
+      long rows;
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet(" + f + ")")) {
+        rs.next();
+        rows = rs.getLong(1);
+      }
+      List<String> columns = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + f + ")")) {
+        while (rs.next()) {
+          columns.add(rs.getString(1));
+        }
+      }
+      List<String> codecs = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery(
+          "SELECT DISTINCT compression FROM parquet_metadata(" + f + ") ORDER BY 1")) {
+        while (rs.next()) {
+          codecs.add(rs.getString(1));
+        }
+      }
+      return new ParquetCheck(rows, columns, codecs);
+    } catch (SQLException e) {
+      throw fail("read back " + parquet, e);
+    }
+  }
+
+  /** What verification reads back from a Parquet file. */
+  public record ParquetCheck(long rows, List<String> columns, List<String> codecs) {}
+
+  /** The facts a day's summary shows, read from its Parquet file. */
+  public record DayFacts(Map<String, Long> byStatus, List<Instant> timestamps, List<String> checksJson) {}
+
+  /** Reads back what a summary needs from an exported Parquet file. */
+  public DayFacts dayFacts(Path parquet) {
+    String f = literal(parquet.toString());
+    Map<String, Long> byStatus = new LinkedHashMap<>();
+    List<Instant> timestamps = new ArrayList<>();
+    List<String> checks = new ArrayList<>();
+    try (Statement s = conn.createStatement()) {
+      try (ResultSet rs = s.executeQuery(
+          "SELECT status, count(*) FROM read_parquet(" + f + ") GROUP BY status ORDER BY status")) {
+        while (rs.next()) {
+          byStatus.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      try (ResultSet rs = s.executeQuery(
+          "SELECT \"timestamp\", checks::VARCHAR FROM read_parquet(" + f + ") ORDER BY \"timestamp\"")) {
+        while (rs.next()) {
+          timestamps.add(instant(rs, 1));
+          checks.add(rs.getString(2));
+        }
+      }
+      return new DayFacts(byStatus, timestamps, checks);
+    } catch (SQLException e) {
+      throw fail("summarise " + parquet, e);
+    }
+  }
+
+  /** Records a verified export; call only after the file is in place under its final name. */
+  public void recordExport(ExportRecord r) {
+    try (PreparedStatement ps = conn.prepareStatement(
+        "INSERT OR REPLACE INTO exports VALUES (?, ?, ?, ?, ?, ?, ?, ?, false)")) {
+      ps.setObject(1, r.day());
+      ps.setLong(2, r.rows());
+      ps.setString(3, r.file());
+      ps.setLong(4, r.bytes());
+      ps.setLong(5, r.durationMs());
+      ps.setObject(6, r.exportedAt().atOffset(ZoneOffset.UTC));
+      ps.setString(7, r.sha256());
+      ps.setObject(8, r.stagedThrough().atOffset(ZoneOffset.UTC));
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw fail("record the export of " + r.day(), e);
+    }
+  }
+
+  /** The ledger, newest day first, at most {@code limit} entries. */
+  public List<ExportRecord> exports(int limit) {
+    List<ExportRecord> out = new ArrayList<>();
+    try (Connection c = reader(); PreparedStatement ps = c.prepareStatement(
+        "SELECT day, row_count, file, bytes, duration_ms, exported_at, sha256, staged_through "
+            + "FROM exports ORDER BY day DESC LIMIT ?")) {
+      ps.setInt(1, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new ExportRecord(rs.getObject(1, LocalDate.class), rs.getLong(2), rs.getString(3),
+              rs.getLong(4), rs.getLong(5), instant(rs, 6), rs.getString(7), instant(rs, 8)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw fail("read the export ledger", e);
+    }
+  }
+
+  /**
+   * Deletes staged rows of days before {@code before} whose export holds them, and marks those days
+   * pruned. Returns the number of rows deleted.
+   */
+  public long pruneExported(LocalDate before) {
+    try (Statement s = conn.createStatement()) {
+      conn.setAutoCommit(false);
+      String cutoff = "DATE " + literal(before.toString());
+      int deleted = s.executeUpdate("""
+          DELETE FROM heartbeats WHERE report_day < %s AND EXISTS (
+            SELECT 1 FROM exports e WHERE e.day = heartbeats.report_day
+              AND heartbeats.ingested_at <= e.staged_through)
+          """.formatted(cutoff));
+      s.executeUpdate("""
+          UPDATE exports SET pruned = true WHERE day < %s AND NOT pruned
+            AND NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h.report_day = exports.day)
+          """.formatted(cutoff));
+      conn.commit();
+      return deleted;
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw fail("prune rows before " + before, e);
+    } finally {
+      autoCommit();
+    }
+  }
+
+  // ---------------------------------------------------------------- state and status
+
+  /** Sets a named fact that survives restarts; a null value clears it. */
+  public void putState(String key, String value, Instant at) {
+    try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO agent_state VALUES (?, ?, ?)")) {
+      ps.setString(1, key);
+      ps.setString(2, value);
+      ps.setObject(3, at.atOffset(ZoneOffset.UTC));
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw fail("record " + key, e);
+    }
+  }
+
+  /** A named fact and when it was set, or null. */
+  public Map.Entry<String, Instant> state(String key) {
+    try (Connection c = reader()) {
+      return state(c, key);
+    } catch (SQLException e) {
+      throw fail("read " + key, e);
+    }
+  }
+
+  private Map.Entry<String, Instant> state(Connection c, String key) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT value, updated_at FROM agent_state WHERE key = ? AND value IS NOT NULL")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Map.entry(String.valueOf(rs.getString(1)), instant(rs, 2)) : null;
+      }
+    } catch (SQLException e) {
+      throw fail("read " + key, e);
+    }
+  }
+
+  /** The figures {@code status} prints. */
+  public StoreStats stats(LocalDate today) {
+    try (Connection c = reader(); PreparedStatement ps = c.prepareStatement("""
+        SELECT (SELECT count(*) FROM heartbeats),
+               (SELECT count(*) FROM heartbeats WHERE report_day = ?),
+               (SELECT max("timestamp") FROM heartbeats),
+               (SELECT count(*) FROM quarantine),
+               (SELECT max(exported_at) FROM exports)
+        """)) {
+      ps.setObject(1, today);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        Map.Entry<String, Instant> err = state(c, "rollover.error");
+        return new StoreStats(rs.getLong(1), rs.getLong(2), instant(rs, 3), rs.getLong(4), instant(rs, 5),
+            err == null ? null : err.getKey(), err == null ? null : err.getValue());
+      }
+    } catch (SQLException e) {
+      throw fail("read status", e);
+    }
+  }
+
+  /**
+   * Runs one statement on a fresh connection and returns at most {@code maxRows} rows. The caller
+   * decides what is allowed; this store opened read-only refuses writes by itself.
+   */
+  public QueryResult query(String sql, int maxRows) {
+    try (Connection c = reader(); Statement s = c.createStatement()) {
+      s.setMaxRows(maxRows + 1);
+      if (!s.execute(sql)) {
+        return new QueryResult(List.of("count"), List.of(List.of(s.getUpdateCount())), false);
+      }
+      try (ResultSet rs = s.getResultSet()) {
+        ResultSetMetaData md = rs.getMetaData();
+        List<String> columns = new ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          columns.add(md.getColumnLabel(i));
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        boolean truncated = false;
+        while (rs.next()) {
+          if (rows.size() == maxRows) {
+            truncated = true;
+            break;
+          }
+          List<Object> row = new ArrayList<>(columns.size());
+          for (int i = 1; i <= columns.size(); i++) {
+            row.add(Values.toPlain(rs.getObject(i)));
+          }
+          rows.add(row);
+        }
+        return new QueryResult(columns, rows, truncated);
+      }
+    } catch (SQLException e) {
+      throw new QueryException(e.getMessage(), e);
+    }
+  }
+
+  /** Flushes the write-ahead log into the database file. */
+  public void checkpoint() {
+    if (readOnly) {
+      return;
+    }
+    try (Statement s = conn.createStatement()) {
+      s.execute("CHECKPOINT");
+    } catch (SQLException e) {
+      throw fail("checkpoint", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      throw fail("close", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** A connection of its own for reads from any thread, in the configured zone. */
+  private Connection reader() throws SQLException {
+    Connection c = conn.duplicate();
+    try (Statement s = c.createStatement()) {
+      s.execute("SET TimeZone = " + literal(zone.getId()));
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static List<String> quoted(List<String> names) {
+    List<String> out = new ArrayList<>(names.size());
+    for (String n : names) {
+      out.add('"' + n + '"');
+    }
+    return out;
+  }
+
+  static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  private void rollbackQuietly() {
+    try {
+      conn.rollback();
+    } catch (SQLException ignored) {
+      // The original failure is what the caller reports; a failed rollback adds nothing to it.
+    }
+  }
+
+  private void autoCommit() {
+    try {
+      conn.setAutoCommit(true);
+    } catch (SQLException e) {
+      throw fail("restore autocommit", e);
+    }
+  }
+
+  private StoreException fail(String what, SQLException e) {
+    return new StoreException("staging database " + file + ": cannot " + what + ": " + e.getMessage(), e);
+  }
+
+  /** A helper map for status JSON. */
+  public static Map<String, Object> map(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+}
