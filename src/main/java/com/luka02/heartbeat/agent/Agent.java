@@ -9,6 +9,7 @@ import com.luka02.heartbeat.ingest.CatchupOptions;
 import com.luka02.heartbeat.ingest.CatchupResult;
 import com.luka02.heartbeat.ingest.Ingester;
 import com.luka02.heartbeat.ingest.Outcome;
+import com.luka02.heartbeat.ingest.StageListener;
 import com.luka02.heartbeat.report.ReportParser;
 import com.luka02.heartbeat.store.QueryResult;
 import com.luka02.heartbeat.store.StagingStore;
@@ -26,6 +27,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -62,6 +64,7 @@ public final class Agent implements Backend {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicBoolean settleScheduled = new AtomicBoolean();
+  private final List<StageListener> listeners = new CopyOnWriteArrayList<>();
   private ReportWatcher watcher;
   private ApiServer api;
   private AgentInfo info;
@@ -71,7 +74,11 @@ public final class Agent implements Backend {
     this.clock = clock;
     this.lock = lock;
     this.store = store;
-    this.ingester = new Ingester(config, store, clock);
+    this.ingester = new Ingester(config, store, clock, (staged, bad, counts) -> {
+      for (StageListener l : listeners) {
+        l.committed(staged, bad, counts);
+      }
+    });
     this.rollover = new Rollover(config, store, clock);
     this.trigger = new RolloverTrigger(rollover.schedule(), ROLLOVER_RETRY);
     this.settling = new SettleQueue(config.settle(), config.incompleteGrace(), System::nanoTime);
@@ -142,6 +149,11 @@ public final class Agent implements Backend {
     log.info("agent up: pid {}, http://127.0.0.1:{}/", info.pid(), info.port());
   }
 
+  /** Adds a listener told of every staging transaction. */
+  public void addStageListener(StageListener listener) {
+    listeners.add(listener);
+  }
+
   public int port() {
     return api.port();
   }
@@ -156,12 +168,15 @@ public final class Agent implements Backend {
     if (closing.get()) {
       return;
     }
+    if (path.startsWith(config.summaryDir())) {
+      return; // our own summaries: never heartbeats
+    }
     if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
       // A folder moved or copied in arrives whole; its files raise no events of their own.
       writer.execute(guarded("scan " + path, this::reconcile));
       return;
     }
-    if (!ReportParser.isHeartbeatName(path.getFileName().toString()) || path.startsWith(config.summaryDir())) {
+    if (!ReportParser.isHeartbeatName(path.getFileName().toString())) {
       return;
     }
     writer.execute(guarded("note " + path, () -> {

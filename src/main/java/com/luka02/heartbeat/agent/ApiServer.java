@@ -1,7 +1,6 @@
 package com.luka02.heartbeat.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.luka02.heartbeat.ingest.CatchupOptions;
 import com.luka02.heartbeat.store.QueryException;
 import com.luka02.heartbeat.store.QueryResult;
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiServer {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
-  private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  private static final ObjectMapper JSON = Json.mapper();
 
   private final HttpServer server;
   private final ExecutorService pool;

@@ -20,8 +20,7 @@ import java.time.LocalDate;
 
 /** The CLI's view of a running agent, over loopback HTTP. */
 public final class HttpBackend implements Backend {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final ObjectMapper JSON = Json.mapper();
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final String base;
 

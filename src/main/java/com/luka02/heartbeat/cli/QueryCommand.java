@@ -1,6 +1,6 @@
 package com.luka02.heartbeat.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.luka02.heartbeat.agent.Json;
 import com.luka02.heartbeat.agent.Backend;
 import com.luka02.heartbeat.store.QueryResult;
 import java.util.ArrayList;
@@ -52,7 +52,7 @@ final class QueryCommand implements Callable<Integer> {
       }
       rows.add(m);
     }
-    return new ObjectMapper().writeValueAsString(rows) + "\n";
+    return Json.mapper().writeValueAsString(rows) + "\n";
   }
 
   static String csv(QueryResult r) {

@@ -4,6 +4,7 @@ import com.luka02.heartbeat.agent.Agent;
 import com.luka02.heartbeat.config.Config;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import sun.misc.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -25,6 +26,10 @@ final class RunCommand implements Callable<Integer> {
     Config config = main.config();
     Logging.configureAgent(config.logDir());
     Agent agent = Agent.start(config, Clock.systemDefaultZone(), port == null ? config.port() : port);
+    // Handling TERM and INT ourselves makes a requested stop exit 0, where the JVM's default is 143.
+    for (String signal : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(signal), s -> new Thread(agent::close, "stop-on-SIG" + signal).start());
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "shutdown"));
     System.out.println("heartbeat-ingester agent: pid " + agent.info().pid() + ", http://127.0.0.1:"
         + agent.port() + "/, root " + config.root());

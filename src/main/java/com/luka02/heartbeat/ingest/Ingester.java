@@ -50,11 +50,17 @@ public final class Ingester {
   private final Config config;
   private final StagingStore store;
   private final Clock clock;
+  private final StageListener listener;
 
   public Ingester(Config config, StagingStore store, Clock clock) {
+    this(config, store, clock, StageListener.NONE);
+  }
+
+  public Ingester(Config config, StagingStore store, Clock clock, StageListener listener) {
     this.config = config;
     this.store = store;
     this.clock = clock;
+    this.listener = listener;
   }
 
   /** Walks the reports tree and stages what is new or changed; unchanged files are not read. */
@@ -136,7 +142,7 @@ public final class Ingester {
       counts[3] += bad.size();
       return;
     }
-    StageCounts c = stage(parsed, bad);
+    StageCounts c = stage(parsed, bad, options.reparse());
     counts[0] += c.inserted();
     counts[1] += c.replaced();
     counts[2] += c.unchanged();
@@ -178,7 +184,7 @@ public final class Ingester {
         gone.add(config.relative(file));
       }
     });
-    stage(parsed, bad);
+    stage(parsed, bad, false);
     store.forgetPaths(gone);
     return outcomes;
   }
@@ -188,19 +194,40 @@ public final class Ingester {
     store.forgetPaths(files.stream().map(config::relative).toList());
   }
 
-  private StageCounts stage(List<StagedFile> parsed, List<QuarantinedFile> bad) {
+  private StageCounts stage(List<StagedFile> parsed, List<QuarantinedFile> bad, boolean replaceAll) {
     if (parsed.isEmpty() && bad.isEmpty()) {
       return StageCounts.NONE;
     }
     parsed.sort(PREFERRED);
-    StageCounts c = store.stage(parsed, bad, clock.instant(), false);
+    // The store takes at most one file per report in a transaction: copies of a report (a duplicated
+    // tree, a conflict copy) follow in later rounds, where they find the preferred file's row.
+    List<List<StagedFile>> rounds = onePerReport(parsed);
+    StageCounts c = store.stage(rounds.get(0), bad, clock.instant(), replaceAll);
+    for (List<StagedFile> copies : rounds.subList(1, rounds.size())) {
+      c = c.plus(store.stage(copies, List.of(), clock.instant(), false));
+    }
     for (StagedFile f : parsed) {
       log.debug("staged {} ({})", f.path(), f.heartbeat().timestamp());
     }
     for (QuarantinedFile q : bad) {
       log.warn("quarantined {}: {}", q.path(), q.reason());
     }
+    listener.committed(parsed, bad, c);
     return c;
+  }
+
+  /** Splits files, in order, into lists holding each report at most once; the first list may be empty. */
+  private static List<List<StagedFile>> onePerReport(List<StagedFile> files) {
+    List<List<StagedFile>> rounds = new ArrayList<>(List.of(new ArrayList<>()));
+    Map<Instant, Integer> copies = new HashMap<>();
+    for (StagedFile f : files) {
+      int round = copies.merge(f.heartbeat().timestamp(), 1, Integer::sum) - 1;
+      if (round == rounds.size()) {
+        rounds.add(new ArrayList<>());
+      }
+      rounds.get(round).add(f);
+    }
+    return rounds;
   }
 
   /** Reads, hashes and parses one file. Pure apart from reading the file; safe on many threads. */
@@ -246,7 +273,7 @@ public final class Ingester {
 
   private Outcome tooLarge(String rel, long size, long mtime) {
     return new Outcome.Bad(new QuarantinedFile(rel, size, mtime, null,
-        "expected a report of at most " + config.maxFileBytes() + " bytes (maxFileBytes), found " + size
+        "too large: expected a report of at most " + config.maxFileBytes() + " bytes (maxFileBytes), found " + size
             + " bytes; not read", 0, null));
   }
 

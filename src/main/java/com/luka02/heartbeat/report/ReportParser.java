@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 public final class ReportParser {
   private static final Pattern TIMESTAMP = Pattern.compile("^\\*\\*Timestamp:\\*\\*\\s*(.*?)\\s*$");
   private static final Pattern STATUS = Pattern.compile("^\\*\\*Status:\\*\\*\\s*(.*?)\\s*$");
-  private static final Pattern STATUS_WORD = Pattern.compile("(HEALTHY|WARNINGS|CRITICAL)$");
+  private static final Pattern STATUS_WORD = Pattern.compile("\\b(HEALTHY|WARNINGS|CRITICAL)$");
   private static final Pattern DURATION = Pattern.compile("^\\*\\*Duration:\\*\\*\\s*(\\d{1,9})\\s*ms\\s*$");
   private static final Pattern BULLET = Pattern.compile("^- \\*\\*(.+?):\\*\\*\\s?(.*)$");
   private static final Pattern SKIPPED = Pattern.compile("\\bskipped\\b", Pattern.CASE_INSENSITIVE);

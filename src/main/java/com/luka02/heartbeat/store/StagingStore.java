@@ -575,7 +575,7 @@ public final class StagingStore implements AutoCloseable {
     try (Connection c = reader(); PreparedStatement ps = c.prepareStatement("""
         SELECT (SELECT count(*) FROM heartbeats),
                (SELECT count(*) FROM heartbeats WHERE report_day = ?),
-               (SELECT max("timestamp") FROM heartbeats),
+               greatest((SELECT max("timestamp") FROM heartbeats), (SELECT max(report_ts) FROM seen_files)),
                (SELECT count(*) FROM quarantine),
                (SELECT max(exported_at) FROM exports)
         """)) {
