@@ -106,7 +106,11 @@ public final class ConfigLoader {
   private static FileConfig read(Path configFile) {
     ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     try {
-      return mapper.readValue(configFile.toFile(), FileConfig.class);
+      FileConfig read = mapper.readValue(configFile.toFile(), FileConfig.class);
+      if (read == null) {
+        throw new ConfigException(configFile + ": expected a JSON object of settings, found null");
+      }
+      return read;
     } catch (UnrecognizedPropertyException e) {
       throw new ConfigException(configFile + ": unknown field '" + e.getPropertyName()
           + "'; known fields are " + e.getKnownPropertyIds());

@@ -123,9 +123,11 @@ public final class Rollover {
       Instant now = clock.instant();
       String rel = config.relative(target);
       DayResult result = new DayResult(day.day(), check.rows(), rel, bytes, ms, null);
+      // The summary before the ledger: a day counts as exported only once both files are in place,
+      // so a summary that could not be written is retried with its day.
+      writeSummary(day.day(), now, result, sha, check, target);
       store.recordExport(new ExportRecord(day.day(), check.rows(), rel, bytes, ms, now, sha,
           day.stagedThrough() == null ? now : day.stagedThrough()));
-      writeSummary(day.day(), now, result, sha, check, target);
       log.info("rollover {}", result.describe());
       return result;
     } catch (IOException | RuntimeException e) {
@@ -192,7 +194,11 @@ public final class Rollover {
 
   /** Temporary files left by a crash are never a final file; they are simply removed. */
   private void cleanTemporaryFiles() {
-    for (Path dir : List.of(config.parquetDir(), config.summaryDir())) {
+    List<Path> dirs = new ArrayList<>(List.of(config.parquetDir(), config.summaryDir()));
+    if (config.layout() == ParquetLayout.HIVE) {
+      dirs.addAll(dayFolders());
+    }
+    for (Path dir : dirs) {
       if (!Files.isDirectory(dir)) {
         continue;
       }
@@ -207,6 +213,20 @@ public final class Rollover {
         log.warn("cannot clean temporary files in {}: {}", dir, e.getMessage());
       }
     }
+  }
+
+  /** The hive layout's {@code day=...} folders, where its temporary files are written. */
+  private List<Path> dayFolders() {
+    List<Path> days = new ArrayList<>();
+    if (!Files.isDirectory(config.parquetDir())) {
+      return days;
+    }
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(config.parquetDir(), "day=*")) {
+      dirs.forEach(days::add);
+    } catch (IOException e) {
+      log.warn("cannot list day folders in {}: {}", config.parquetDir(), e.getMessage());
+    }
+    return days;
   }
 
   private static void deleteQuietly(Path p) {

@@ -94,7 +94,7 @@ public final class StagingStore implements AutoCloseable {
     try {
       DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, props);
       try (Statement s = c.createStatement()) {
-        s.execute("SET TimeZone = '" + zone.getId().replace("'", "''") + "'");
+        s.execute("SET TimeZone = " + duckTimeZone(zone));
       }
       return new StagingStore(file, zone, c, readOnly);
     } catch (SQLException e) {
@@ -415,14 +415,15 @@ public final class StagingStore implements AutoCloseable {
   /** Row count, column names and compression codecs of a Parquet file, read back through DuckDB. */
   public ParquetCheck inspectParquet(Path parquet) {
     String f = literal(parquet.toString());
+    String src = f + ", hive_partitioning = false";
     try (Statement s = conn.createStatement()) {
       long rows;
-      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet(" + f + ")")) {
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet(" + src + ")")) {
         rs.next();
         rows = rs.getLong(1);
       }
       List<String> columns = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + f + ")")) {
+      try (ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + src + ")")) {
         while (rs.next()) {
           columns.add(rs.getString(1));
         }
@@ -449,18 +450,19 @@ public final class StagingStore implements AutoCloseable {
   /** Reads back what a summary needs from an exported Parquet file. */
   public DayFacts dayFacts(Path parquet) {
     String f = literal(parquet.toString());
+    String src = f + ", hive_partitioning = false";
     Map<String, Long> byStatus = new LinkedHashMap<>();
     List<Instant> timestamps = new ArrayList<>();
     List<String> checks = new ArrayList<>();
     try (Statement s = conn.createStatement()) {
       try (ResultSet rs = s.executeQuery(
-          "SELECT status, count(*) FROM read_parquet(" + f + ") GROUP BY status ORDER BY status")) {
+          "SELECT status, count(*) FROM read_parquet(" + src + ") GROUP BY status ORDER BY status")) {
         while (rs.next()) {
           byStatus.put(rs.getString(1), rs.getLong(2));
         }
       }
       try (ResultSet rs = s.executeQuery(
-          "SELECT \"timestamp\", checks::VARCHAR FROM read_parquet(" + f + ") ORDER BY \"timestamp\"")) {
+          "SELECT \"timestamp\", checks::VARCHAR FROM read_parquet(" + src + ") ORDER BY \"timestamp\"")) {
         while (rs.next()) {
           timestamps.add(instant(rs, 1));
           checks.add(rs.getString(2));
@@ -475,7 +477,12 @@ public final class StagingStore implements AutoCloseable {
   /** Records a verified export; call only after the file is in place under its final name. */
   public void recordExport(ExportRecord r) {
     try (PreparedStatement ps = conn.prepareStatement(
-        "INSERT OR REPLACE INTO exports VALUES (?, ?, ?, ?, ?, ?, ?, ?, false)")) {
+        """
+        INSERT INTO exports VALUES (?, ?, ?, ?, ?, ?, ?, ?, false)
+        ON CONFLICT (day) DO UPDATE SET row_count = excluded.row_count, file = excluded.file,
+          bytes = excluded.bytes, duration_ms = excluded.duration_ms, exported_at = excluded.exported_at,
+          sha256 = excluded.sha256, staged_through = excluded.staged_through
+        """)) {
       ps.setObject(1, r.day());
       ps.setLong(2, r.rows());
       ps.setString(3, r.file());
@@ -654,7 +661,7 @@ public final class StagingStore implements AutoCloseable {
   private Connection reader() throws SQLException {
     Connection c = conn.duplicate();
     try (Statement s = c.createStatement()) {
-      s.execute("SET TimeZone = " + literal(zone.getId()));
+      s.execute("SET TimeZone = " + duckTimeZone(zone));
     } catch (SQLException e) {
       c.close();
       throw e;
@@ -673,6 +680,15 @@ public final class StagingStore implements AutoCloseable {
       out.add('"' + n + '"');
     }
     return out;
+  }
+
+  /** DuckDB knows region ids and {@code UTC+07:00}, not Java's bare offsets such as {@code Z} or {@code +07:00}. */
+  static String duckTimeZone(ZoneId zone) {
+    ZoneId z = zone.normalized();
+    if (z instanceof ZoneOffset offset) {
+      return literal(offset.getTotalSeconds() == 0 ? "UTC" : "UTC" + offset.getId());
+    }
+    return literal(z.getId());
   }
 
   static String literal(String s) {
