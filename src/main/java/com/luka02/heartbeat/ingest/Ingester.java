@@ -76,7 +76,9 @@ public final class Ingester {
       throws IOException {
     long start = System.nanoTime();
     ReportFiles.Walk walk = ReportFiles.walk(config.reportsDir(), config.summaryDir());
+    long walked = System.nanoTime();
     Map<String, SeenFile> seen = store.seenFiles();
+    long loaded = System.nanoTime();
     Set<String> present = new HashSet<>();
     List<ReportFiles.Entry> toRead = new ArrayList<>();
     long unchanged = 0;
@@ -104,6 +106,7 @@ public final class Ingester {
         toRead.add(e);
       }
     }
+    long compared = System.nanoTime();
     long[] counts = new long[4]; // added, updated, unchanged, quarantined
     for (int from = 0; from < toRead.size(); from += BATCH) {
       List<ReportFiles.Entry> batch = toRead.subList(from, Math.min(toRead.size(), from + BATCH));
@@ -112,6 +115,7 @@ public final class Ingester {
           .toList();
       tally(outcomes, seen, options, counts);
     }
+    long staged = System.nanoTime();
     long forgotten = 0;
     if (options.since() == null && !options.dryRun()) {
       List<String> vanished = seen.keySet().stream().filter(p -> !present.contains(p)).toList();
@@ -121,7 +125,13 @@ public final class Ingester {
     CatchupResult result = new CatchupResult(walk.entries().size(), counts[0], counts[1], unchanged + counts[2],
         ignored, counts[3], forgotten, (System.nanoTime() - start) / 1_000_000, options.dryRun());
     log.info("catch-up of {}: {}", config.reportsDir(), result.describe());
+    log.debug("catch-up phases: walk {} ms, load seen {} ms, compare {} ms, read+stage {} ms, forget {} ms",
+        ms(walked - start), ms(loaded - walked), ms(compared - loaded), ms(staged - compared), ms(System.nanoTime() - staged));
     return result;
+  }
+
+  private static long ms(long nanos) {
+    return nanos / 1_000_000;
   }
 
   private void tally(List<Outcome> outcomes, Map<String, SeenFile> seen, CatchupOptions options, long[] counts) {

@@ -1,0 +1,325 @@
+package com.luka02.heartbeat.report;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ReportParserTest {
+  private static final String OK = "\u2705";
+  private static final String WARN = "\u26A0\uFE0F";
+  private static final String ERROR = "\u274C";
+
+  /** The row's columns a report decides, as FORMAT.md lists them (filename and report_type aside). */
+  private static List<Object> row(Heartbeat h) {
+    return Arrays.asList(h.timestamp().toString(), h.status(), h.durationMs(), h.sectionStatus("Redis"),
+        h.sectionStatus("Database"), h.sectionStatus("API Endpoints"),
+        h.launchAgent(Heartbeat.OPTIMIZER_AGENT), h.launchAgent(Heartbeat.DIGEST_AGENT));
+  }
+
+  private static List<Object> expected(String timestamp, String status, int duration, String redis,
+      String database, String api, String optimizer, String digest) {
+    return Arrays.asList(timestamp, status, duration, redis, database, api, optimizer, digest);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "heartbeat_2025-10-27_17-52-10.md, 2025-10-27T17:52:10.076Z, error, 246, error, error, warn, loaded, loaded",
+      "heartbeat_2025-10-27_18-47-41.md, 2025-10-27T18:47:41.645Z, error, 97,  ok,    error, warn, loaded, loaded",
+      "heartbeat_2025-10-27_18-49-03.md, 2025-10-27T18:49:03.025Z, warn,  46,  ok,    ok,    warn, loaded, loaded",
+      "heartbeat_2025-10-27_19-42-00.md, 2025-10-27T19:42:00.007Z, warn,  39,  skipped, skipped, warn, skipped, skipped",
+      "heartbeat_2025-10-27_21-40-31.md, 2025-10-27T21:40:31.871Z, ok,    65,  ok,    ok,    ok,   loaded, loaded",
+      "heartbeat_2025-10-29_11-30-51.md, 2025-10-29T11:30:51.445Z, error, 85,  ok,    error, ok,   loaded, loaded",
+      "heartbeat_2025-11-13_06-11-35.md, 2025-11-13T06:11:35.578Z, error, 60,  error, error, warn, not_loaded, not_loaded",
+  })
+  void realReportBecomesItsRow(String name, String timestamp, String status, int duration, String redis,
+      String database, String api, String optimizer, String digest) throws ReportFormatException {
+    Heartbeat h = ReportParser.parse(Reports.real(name));
+
+    assertEquals(expected(timestamp, status, duration, redis, database, api, optimizer, digest), row(h));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "heartbeat_2026-03-02_08-00-04.md, 2026-03-02T08:00:04.312Z, ok,    68,  ok,      ok,      ok,   loaded,  loaded",
+      "heartbeat_2026-03-02_08-05-09.md, 2026-03-02T08:05:09.087Z, warn,  44,  ok,      ok,      warn, loaded,  loaded",
+      "heartbeat_2026-03-02_08-10-13.md, 2026-03-02T08:10:13.551Z, error, 91,  ok,      error,   ok,   loaded,  not_loaded",
+      "heartbeat_2026-03-02_08-15-18.md, 2026-03-02T08:15:18.006Z, warn,  37,  skipped, skipped, warn, skipped, skipped",
+      "heartbeat_2026-03-02_08-20-22.md, 2026-03-02T08:20:22.740Z, error, 213, ok,      error,   warn, loaded,  loaded",
+  })
+  void sampleBecomesTheRowItsReadmeNames(String name, String timestamp, String status, int duration, String redis,
+      String database, String api, String optimizer, String digest) throws ReportFormatException {
+    Heartbeat h = ReportParser.parse(Reports.sample(name));
+
+    assertEquals(expected(timestamp, status, duration, redis, database, api, optimizer, digest), row(h));
+  }
+
+  @Test
+  void malformedSampleIsRefusedAtItsTimestampLine() {
+    ReportFormatException e = assertThrows(ReportFormatException.class,
+        () -> ReportParser.parse(Reports.sample("heartbeat_2026-03-02_08-25-27.md")));
+
+    assertEquals(3, e.line());
+    assertTrue(e.getMessage().contains("ISO-8601"), e.getMessage());
+  }
+
+  @Test
+  void everyRealReportIsComplete() throws IOException, ReportFormatException {
+    try (Stream<Path> files = Files.list(Reports.realDir())) {
+      List<Path> reports = files.toList();
+      assertEquals(7, reports.size());
+      for (Path f : reports) {
+        assertTrue(ReportParser.parse(Files.readAllBytes(f)).complete(), f.toString());
+      }
+    }
+  }
+
+  @Test
+  void stackTraceStaysInsideTheDatabaseMessage() throws ReportFormatException {
+    Heartbeat h = ReportParser.parse(Reports.real(Reports.STACK_TRACE));
+
+    List<Check> database = h.checks().stream().filter(c -> c.section().equals("Database")).toList();
+    assertEquals(1, database.size());
+    String message = database.get(0).message();
+    assertAll(
+        () -> assertTrue(message.startsWith("Database not responding: Command failed: cd "), message),
+        () -> assertTrue(message.contains("\n- /Users/icmini/Library/CloudStorage/GoogleDrive-ittipong.c@gmail.com"
+            + "/My Drive/02luka/02luka-repo/[eval]\n"), message),
+        () -> assertTrue(message.endsWith("Node.js v24.7.0"), message),
+        () -> assertEquals(29, message.lines().count()));
+  }
+
+  @Test
+  void checkAfterAStackTraceIsStillParsed() throws ReportFormatException {
+    Heartbeat h = ReportParser.parse(Reports.real(Reports.STACK_TRACE));
+
+    List<Check> api = h.checks().stream().filter(c -> c.section().equals("API Endpoints")).toList();
+    assertEquals(List.of(new Check("API Endpoints", "API Health", "warn", "Endpoint not responding")), api);
+  }
+
+  @Test
+  void ciRunIsSkippedEverywhereTheMonitorSkipped() throws ReportFormatException {
+    Heartbeat h = ReportParser.parse(Reports.real("heartbeat_2025-10-27_19-42-00.md"));
+
+    assertEquals(new Check("LaunchAgents", "Status", "skipped", "Skipped in CI"), h.checks().get(h.checks().size() - 1));
+    assertEquals(Arrays.asList("skipped", "skipped", "warn", "skipped", "skipped"), row(h).subList(3, 8));
+  }
+
+  @Test
+  void missingSectionGivesNull() throws ReportFormatException {
+    String text = Reports.realText(Reports.HEALTHY)
+        .replace("### Redis\n\n- **Status:** " + OK + " Redis responding\n\n", "");
+
+    Heartbeat h = ReportParser.parse(text);
+
+    assertNull(h.sectionStatus("Redis"));
+    assertEquals(Arrays.asList(null, "ok", "ok", "loaded", "loaded"), row(h).subList(3, 8));
+  }
+
+  @Test
+  void missingAgentBulletGivesNull() throws ReportFormatException {
+    String text = Reports.realText(Reports.HEALTHY)
+        .replace("- **com.02luka.digest:** " + OK + " LaunchAgent loaded\n", "");
+
+    Heartbeat h = ReportParser.parse(text);
+
+    assertEquals("loaded", h.launchAgent(Heartbeat.OPTIMIZER_AGENT));
+    assertNull(h.launchAgent(Heartbeat.DIGEST_AGENT));
+  }
+
+  @Test
+  void unknownCheckIsKept() throws ReportFormatException {
+    String text = withChecks("""
+        ### Redis
+
+        - **Status:** %1$s Redis responding
+
+        ### Disk
+
+        - **Usage:** %2$s 91%% full
+
+        ### Database
+
+        - **Status:** %1$s Database file exists
+
+        """.formatted(OK, WARN));
+
+    Heartbeat h = ReportParser.parse(text);
+
+    assertEquals(List.of(
+        new Check("Redis", "Status", "ok", "Redis responding"),
+        new Check("Disk", "Usage", "warn", "91% full"),
+        new Check("Database", "Status", "ok", "Database file exists")), h.checks().subList(0, 3));
+  }
+
+  @Test
+  void firstOccurrenceOfARepeatedSectionWinsAndAllAreKept() throws ReportFormatException {
+    String text = withChecks("""
+        ### Database
+
+        - **Status:** %1$s Database file exists
+
+        ### Redis
+
+        - **Status:** %2$s Redis not responding: undefined
+
+        ### Database
+
+        - **Status:** %2$s Database file not found
+
+        """.formatted(OK, ERROR));
+
+    Heartbeat h = ReportParser.parse(text);
+
+    assertEquals("error", h.sectionStatus("Redis"));
+    assertEquals("ok", h.sectionStatus("Database"));
+    assertEquals(List.of("Database/ok", "Redis/error", "Database/error"),
+        h.checks().stream().limit(3).map(c -> c.section() + "/" + c.status()).toList());
+  }
+
+  @Test
+  void crlfEndingsParseLikeLf() throws ReportFormatException {
+    String lf = Reports.realText(Reports.STACK_TRACE);
+
+    Heartbeat crlf = ReportParser.parse(lf.replace("\n", "\r\n").getBytes(UTF_8));
+
+    assertEquals(ReportParser.parse(lf), crlf);
+  }
+
+  @Test
+  void byteOrderMarkIsDropped() throws ReportFormatException {
+    byte[] plain = Reports.real(Reports.HEALTHY);
+
+    Heartbeat withBom = ReportParser.parse(concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, plain));
+
+    assertEquals(ReportParser.parse(plain), withBom);
+  }
+
+  @Test
+  void invalidUtf8IsRefusedWithItsLine() {
+    String text = Reports.realText(Reports.HEALTHY);
+    int at = text.indexOf("**Duration:**");
+    byte[] bytes = concat(text.substring(0, at).getBytes(UTF_8), new byte[] {(byte) 0xFF},
+        text.substring(at).getBytes(UTF_8));
+
+    ReportFormatException e = assertThrows(ReportFormatException.class, () -> ReportParser.parse(bytes));
+
+    assertEquals(5, e.line());
+    assertTrue(e.getMessage().startsWith("line 5: expected UTF-8"), e.getMessage());
+  }
+
+  static Stream<byte[]> notReports() {
+    return Stream.of(
+        new byte[0],
+        " \n\t\n   \n".getBytes(UTF_8),
+        new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, '\r'},
+        new byte[64]);
+  }
+
+  @ParameterizedTest
+  @MethodSource("notReports")
+  void emptyBlankOrBinaryIsRefused(byte[] bytes) {
+    ReportFormatException e = assertThrows(ReportFormatException.class, () -> ReportParser.parse(bytes));
+
+    assertTrue(e.getMessage().contains("expected"), e.getMessage());
+  }
+
+  @Test
+  void missingTimestampSaysWhatWasExpected() {
+    String text = Reports.realText(Reports.HEALTHY).replace("**Timestamp:** 2025-10-27T21:40:31.871Z\n", "");
+
+    ReportFormatException e = assertThrows(ReportFormatException.class, () -> ReportParser.parse(text));
+
+    assertTrue(e.getMessage().contains("expected a '**Timestamp:** <ISO-8601 instant>' line"), e.getMessage());
+  }
+
+  @Test
+  void impossibleTimestampIsRefusedAtLine3() {
+    String text = Reports.realText(Reports.HEALTHY)
+        .replace("2025-10-27T21:40:31.871Z", "2025-13-45T21:40:31.871Z");
+
+    ReportFormatException e = assertThrows(ReportFormatException.class, () -> ReportParser.parse(text));
+
+    assertEquals(3, e.line());
+    assertTrue(e.getMessage().contains("found '2025-13-45T21:40:31.871Z'"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {OK + " GREAT", ERROR + " UNHEALTHY", ""})
+  void unknownStatusIsRefusedAtLine4(String status) {
+    String text = Reports.realText(Reports.HEALTHY)
+        .replace("**Status:** " + OK + " HEALTHY", "**Status:** " + status);
+
+    ReportFormatException e = assertThrows(ReportFormatException.class, () -> ReportParser.parse(text));
+
+    assertEquals(4, e.line());
+    assertTrue(e.getMessage().contains("expected '**Status:**' to be one of"), e.getMessage());
+  }
+
+  @Test
+  void timestampYearsAheadIsRefusedWhenNotAfterIsGiven() throws ReportFormatException {
+    byte[] bytes = Reports.realText(Reports.HEALTHY).replace("2025-10-27T21:40", "2031-10-27T21:40").getBytes(UTF_8);
+    Instant now = Instant.parse("2025-10-28T00:00:00Z");
+
+    ReportFormatException e = assertThrows(ReportFormatException.class, () -> ReportParser.parse(bytes, now));
+
+    assertEquals(3, e.line());
+    assertTrue(e.getMessage().contains("in the future"), e.getMessage());
+    assertEquals(Instant.parse("2031-10-27T21:40:31.871Z"), ReportParser.parse(bytes).timestamp());
+  }
+
+  @Test
+  void fileCutBeforeTheFooterIsIncomplete() throws ReportFormatException {
+    String text = Reports.realText(Reports.HEALTHY);
+    String cut = text.substring(0, text.indexOf("*Generated by"));
+
+    Heartbeat h = ReportParser.parse(cut);
+
+    assertFalse(h.complete());
+    assertEquals("ok", h.status());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"heartbeat_2025-10-28_14-06-52.md", "heartbeat_2025-10-28_14-06-52 2.md"})
+  void heartbeatNames(String name) {
+    assertTrue(ReportParser.isHeartbeatName(name));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"OPS_ATOMIC_251016_144039.md", "parquet_export_summary_20251029.md", "heartbeat_x.txt",
+      "heartbeat_2025-10-28_14-06-52.md.tmp"})
+  void otherNamesAreNotHeartbeats(String name) {
+    assertFalse(ReportParser.isHeartbeatName(name));
+  }
+
+  /** The healthy real report with its check sections replaced by {@code sections}. */
+  private static String withChecks(String sections) {
+    String real = Reports.realText(Reports.HEALTHY);
+    return real.substring(0, real.indexOf("### Redis")) + sections + real.substring(real.indexOf("### API Endpoints"));
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+}
