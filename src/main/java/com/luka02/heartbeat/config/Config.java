@@ -44,6 +44,13 @@ public record Config(
 
   /** A path relative to the root, with forward slashes, as stored in the database. */
   public String relative(Path file) {
+    String abs = file.toString();
+    String prefix = root.toString();
+    // The fast path: the walk hands out absolute, normalised paths below the root.
+    if (file.isAbsolute() && abs.startsWith(prefix) && abs.length() > prefix.length()
+        && abs.charAt(prefix.length()) == java.io.File.separatorChar && !abs.contains("/..") && !abs.contains("/./")) {
+      return abs.substring(prefix.length() + 1).replace('\\', '/');
+    }
     Path rel = root.relativize(file.toAbsolutePath().normalize());
     return rel.toString().replace('\\', '/');
   }

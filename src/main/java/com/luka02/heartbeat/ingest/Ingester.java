@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Ingester {
   private static final Logger log = LoggerFactory.getLogger(Ingester.class);
-  private static final int BATCH = 4096;
+  private static final int BATCH = 16_384;
   /** A report dated further ahead than this is not believed. */
   private static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
   private static final Pattern NAME_DATE = Pattern.compile("^heartbeat_(\\d{4}-\\d{2}-\\d{2})_");
@@ -77,55 +77,63 @@ public final class Ingester {
     long start = System.nanoTime();
     ReportFiles.Walk walk = ReportFiles.walk(config.reportsDir(), config.summaryDir());
     long walked = System.nanoTime();
-    Map<String, SeenFile> seen = store.seenFiles();
-    long loaded = System.nanoTime();
-    Set<String> present = new HashSet<>();
-    List<ReportFiles.Entry> toRead = new ArrayList<>();
-    long unchanged = 0;
     long ignored = walk.ignored();
+    Map<String, ReportFiles.Entry> regular = new HashMap<>();
     for (ReportFiles.Entry e : walk.entries()) {
-      String rel = config.relative(e.path());
-      if (!e.attrs().isRegularFile()) {
+      if (e.attrs().isRegularFile()) {
+        regular.put(config.relative(e.path()), e);
+      } else {
         ignored++;
-        log.debug("{}: ignored, not a regular file", rel);
-        continue;
+        log.debug("{}: ignored, not a regular file", e.path());
       }
-      present.add(rel);
+    }
+    StagingStore.Changes changes = store.changes(regular.entrySet().stream()
+        .map(e -> new StagingStore.WalkedFile(e.getKey(), e.getValue().attrs().size(),
+            e.getValue().attrs().lastModifiedTime().toMillis()))
+        .toList(), options.since() == null && !options.dryRun());
+    Map<String, SeenFile> seen = changes.changed();
+    long loaded = System.nanoTime();
+    List<ReportFiles.Entry> toRead = new ArrayList<>();
+    long inScope = 0;
+    for (Map.Entry<String, ReportFiles.Entry> r : regular.entrySet()) {
+      ReportFiles.Entry e = r.getValue();
       if (options.since() != null && reportDay(e).isBefore(options.since())) {
         continue;
       }
-      SeenFile s = seen.get(rel);
+      inScope++;
+      if (!options.reparse() && !seen.containsKey(r.getKey())) {
+        continue; // size and mtime as recorded: not read
+      }
       if (e.attrs().lastModifiedTime().toInstant().isAfter(modifiedBefore)) {
         young.accept(e.path());
-        continue;
-      }
-      if (!options.reparse() && s != null && s.size() == e.attrs().size()
-          && s.mtimeMs() == e.attrs().lastModifiedTime().toMillis()) {
-        unchanged++;
       } else {
         toRead.add(e);
       }
     }
+    long unchanged = inScope - toRead.size();
     long compared = System.nanoTime();
     long[] counts = new long[4]; // added, updated, unchanged, quarantined
-    for (int from = 0; from < toRead.size(); from += BATCH) {
-      List<ReportFiles.Entry> batch = toRead.subList(from, Math.min(toRead.size(), from + BATCH));
-      List<Outcome> outcomes = batch.parallelStream()
-          .map(e -> examine(e.path(), e.attrs(), true))
-          .toList();
-      tally(outcomes, seen, options, counts);
-    }
-    long staged = System.nanoTime();
-    long forgotten = 0;
-    if (options.since() == null && !options.dryRun()) {
-      List<String> vanished = seen.keySet().stream().filter(p -> !present.contains(p)).toList();
+    List<String> vanished = changes.vanished();
+    // One transaction for the whole catch-up: one commit, and a crash leaves the store as it was.
+    store.inTransaction(() -> {
+      for (int from = 0; from < toRead.size(); from += BATCH) {
+        List<ReportFiles.Entry> batch = toRead.subList(from, Math.min(toRead.size(), from + BATCH));
+        long read = System.nanoTime();
+        List<Outcome> outcomes = batch.parallelStream()
+            .map(e -> examine(e.path(), e.attrs(), true))
+            .toList();
+        log.debug("read and parsed {} files in {} ms", batch.size(), ms(System.nanoTime() - read));
+        tally(outcomes, seen, options, counts);
+      }
       store.forgetPaths(vanished);
-      forgotten = vanished.size();
-    }
+      return null;
+    });
+    long staged = System.nanoTime();
+    long forgotten = vanished.size();
     CatchupResult result = new CatchupResult(walk.entries().size(), counts[0], counts[1], unchanged + counts[2],
         ignored, counts[3], forgotten, (System.nanoTime() - start) / 1_000_000, options.dryRun());
     log.info("catch-up of {}: {}", config.reportsDir(), result.describe());
-    log.debug("catch-up phases: walk {} ms, load seen {} ms, compare {} ms, read+stage {} ms, forget {} ms",
+    log.debug("catch-up phases: walk {} ms, compare in store {} ms, select {} ms, read+stage {} ms, forget {} ms",
         ms(walked - start), ms(loaded - walked), ms(compared - loaded), ms(staged - compared), ms(System.nanoTime() - staged));
     return result;
   }
@@ -216,8 +224,10 @@ public final class Ingester {
     for (List<StagedFile> copies : rounds.subList(1, rounds.size())) {
       c = c.plus(store.stage(copies, List.of(), clock.instant(), false));
     }
-    for (StagedFile f : parsed) {
-      log.debug("staged {} ({})", f.path(), f.heartbeat().timestamp());
+    if (log.isDebugEnabled() && parsed.size() <= 100) {
+      for (StagedFile f : parsed) {
+        log.debug("staged {} ({})", f.path(), f.heartbeat().timestamp());
+      }
     }
     for (QuarantinedFile q : bad) {
       log.warn("quarantined {}: {}", q.path(), q.reason());

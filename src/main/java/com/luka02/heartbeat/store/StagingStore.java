@@ -28,8 +28,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The persistent DuckDB staging database; every SQL statement of the product lives here.
@@ -53,6 +54,7 @@ public final class StagingStore implements AutoCloseable {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger log = LoggerFactory.getLogger(StagingStore.class);
 
   private final Path file;
   private final ZoneId zone;
@@ -124,8 +126,12 @@ public final class StagingStore implements AutoCloseable {
           s.execute(statement);
         }
       }
-      s.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_rows AS SELECT * FROM heartbeats LIMIT 0");
-      s.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_seen AS SELECT * FROM seen_files LIMIT 0");
+      // What one staging transaction brings: rows loaded from CSV, with their files' size and mtime.
+      s.execute("CREATE TEMP TABLE IF NOT EXISTS incoming AS "
+          + "SELECT *, 0::BIGINT AS size, 0::BIGINT AS mtime_ms FROM heartbeats LIMIT 0");
+      s.execute("CREATE OR REPLACE TEMP VIEW incoming_rows AS SELECT * EXCLUDE (size, mtime_ms) FROM incoming");
+      s.execute("CREATE OR REPLACE TEMP VIEW incoming_seen AS SELECT source_path AS path, size, mtime_ms, "
+          + "content_hash, \"timestamp\" AS report_ts, ingested_at AS seen_at FROM incoming");
     } catch (SQLException e) {
       throw fail("apply the schema", e);
     }
@@ -148,6 +154,66 @@ public final class StagingStore implements AutoCloseable {
       return seen;
     } catch (SQLException e) {
       throw fail("read seen files", e);
+    }
+  }
+
+  /** A file found by a walk, as compared with what was recorded. */
+  public record WalkedFile(String path, long size, long mtimeMs) {}
+
+  /** What a walk found changed: files new or different since recorded, and recorded files now gone. */
+  public record Changes(Map<String, SeenFile> changed, List<String> vanished) {}
+
+  /**
+   * Compares a walk with {@code seen_files} inside DuckDB: the walk is bulk-loaded and joined, so an
+   * unchanged year costs a join rather than a hundred thousand rows over JDBC. {@code changed} maps
+   * each new or different path to its record (null when new).
+   */
+  public Changes changes(List<WalkedFile> walked, boolean withVanished) {
+    Path csv = file.resolveSibling("." + file.getFileName() + ".walked-" + ProcessHandle.current().pid() + ".csv");
+    try (Statement s = conn.createStatement()) {
+      s.execute("CREATE TEMP TABLE IF NOT EXISTS walked (path VARCHAR, size BIGINT, mtime_ms BIGINT)");
+      s.execute("DELETE FROM walked");
+      try (var out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+        StringBuilder line = new StringBuilder(256);
+        for (WalkedFile w : walked) {
+          line.setLength(0);
+          RowCsv.quote(line, w.path());
+          line.append(',').append(w.size()).append(',').append(w.mtimeMs()).append('\n');
+          out.append(line);
+        }
+      }
+      s.execute("INSERT INTO walked SELECT * FROM read_csv(" + literal(csv.toString())
+          + ", columns = {'path': 'VARCHAR', 'size': 'BIGINT', 'mtime_ms': 'BIGINT'}, header = false,"
+          + " auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true)");
+      Map<String, SeenFile> changed = new HashMap<>();
+      try (ResultSet rs = s.executeQuery("""
+          SELECT w.path, s.size, s.mtime_ms, s.content_hash, s.report_ts, s.path IS NULL
+          FROM walked w LEFT JOIN seen_files s USING (path)
+          WHERE s.path IS NULL OR s.size <> w.size OR s.mtime_ms <> w.mtime_ms
+          """)) {
+        while (rs.next()) {
+          changed.put(rs.getString(1), rs.getBoolean(6) ? null
+              : new SeenFile(rs.getLong(2), rs.getLong(3), rs.getString(4), instant(rs, 5)));
+        }
+      }
+      List<String> vanished = new ArrayList<>();
+      if (withVanished) {
+        try (ResultSet rs = s.executeQuery("SELECT path FROM seen_files ANTI JOIN walked USING (path)")) {
+          while (rs.next()) {
+            vanished.add(rs.getString(1));
+          }
+        }
+      }
+      s.execute("DELETE FROM walked");
+      return new Changes(changed, vanished);
+    } catch (SQLException | IOException e) {
+      throw new StoreException("staging database " + file + ": cannot compare the walk: " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(csv);
+      } catch (IOException ignored) {
+        // Overwritten by the next walk.
+      }
     }
   }
 
@@ -176,73 +242,60 @@ public final class StagingStore implements AutoCloseable {
     }
     OffsetDateTime committed = now.atOffset(ZoneOffset.UTC);
     try {
-      loadIncoming(files, bad, committed);
+      boolean own = conn.getAutoCommit();
       conn.setAutoCommit(false);
       try {
+        long start = System.nanoTime();
+        loadIncoming(files, committed);
+        long loaded = System.nanoTime();
         StageCounts counts = applyIncoming(bad, committed, replaceAll);
-        conn.commit();
+        log.debug("staged {} files: load {} ms, merge {} ms", files.size() + bad.size(),
+            (loaded - start) / 1_000_000, (System.nanoTime() - loaded) / 1_000_000);
+        if (own) {
+          conn.commit();
+        }
         return counts;
       } catch (SQLException | RuntimeException e) {
-        conn.rollback();
+        if (own) {
+          conn.rollback();
+        }
         throw e;
       } finally {
-        conn.setAutoCommit(true);
+        if (own) {
+          conn.setAutoCommit(true);
+        }
       }
     } catch (SQLException e) {
       throw fail("stage " + files.size() + " reports", e);
     }
   }
 
-  private void loadIncoming(List<StagedFile> files, List<QuarantinedFile> bad, OffsetDateTime now)
-      throws SQLException {
+  private void loadIncoming(List<StagedFile> files, OffsetDateTime now) throws SQLException {
     try (Statement s = conn.createStatement()) {
-      s.execute("DELETE FROM incoming_rows");
-      s.execute("DELETE FROM incoming_seen");
-    }
-    try (DuckDBAppender rows = conn.createAppender("temp", "main", "incoming_rows")) {
-      for (StagedFile f : files) {
-        appendRow(rows, f, now);
+      s.execute("DELETE FROM incoming");
+      if (files.isEmpty()) {
+        return;
       }
-    }
-    try (DuckDBAppender seen = conn.createAppender("temp", "main", "incoming_seen")) {
-      for (StagedFile f : files) {
-        seen.beginRow().append(f.path()).append(f.size()).append(f.mtimeMs()).append(f.contentHash())
-            .append(f.heartbeat().timestamp().atOffset(ZoneOffset.UTC)).append(now).endRow();
+      Path csv = file.resolveSibling("." + file.getFileName() + ".incoming-" + ProcessHandle.current().pid() + ".csv");
+      try {
+        List<String> lines = files.parallelStream().map(f -> RowCsv.line(f, now)).toList();
+        try (var out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+          for (String line : lines) {
+            out.write(line);
+          }
+        }
+        s.execute("INSERT INTO incoming SELECT * FROM read_csv(" + literal(csv.toString())
+            + ", columns = " + RowCsv.readCsvColumns() + ", header = false, auto_detect = false, delim = ',',"
+            + " quote = '\"', escape = '\"', allow_quoted_nulls = false, strict_mode = true)");
+      } catch (IOException e) {
+        throw new SQLException("cannot write " + csv + ": " + e.getMessage(), e);
+      } finally {
+        try {
+          Files.deleteIfExists(csv);
+        } catch (IOException ignored) {
+          // Overwritten by the next batch; removed at the next start at the latest.
+        }
       }
-      for (QuarantinedFile q : bad) {
-        seen.beginRow().append(q.path()).append(q.size()).append(q.mtimeMs())
-            .append(q.contentHash() == null ? "" : q.contentHash()).appendNull().append(now).endRow();
-      }
-    }
-  }
-
-  private static void appendRow(DuckDBAppender a, StagedFile f, OffsetDateTime now) throws SQLException {
-    Heartbeat h = f.heartbeat();
-    a.beginRow()
-        .append(f.fileName())
-        .append("heartbeat")
-        .append(h.timestamp().atOffset(ZoneOffset.UTC))
-        .append(h.status());
-    if (h.durationMs() == null) {
-      a.appendNull();
-    } else {
-      a.append(h.durationMs().intValue());
-    }
-    nullable(a, h.sectionStatus("Redis"));
-    nullable(a, h.sectionStatus("Database"));
-    nullable(a, h.sectionStatus("API Endpoints"));
-    nullable(a, h.launchAgent(Heartbeat.OPTIMIZER_AGENT));
-    nullable(a, h.launchAgent(Heartbeat.DIGEST_AGENT));
-    a.append(checksJson(h.checks()));
-    nullable(a, h.summary());
-    a.append(f.path()).append(f.contentHash()).append(f.day()).append(now).endRow();
-  }
-
-  private static void nullable(DuckDBAppender a, String value) throws SQLException {
-    if (value == null) {
-      a.appendNull();
-    } else {
-      a.append(value);
     }
   }
 
@@ -292,10 +345,26 @@ public final class StagingStore implements AutoCloseable {
           INSERT INTO heartbeats SELECT n.* FROM incoming_rows n
           WHERE NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h."timestamp" = n."timestamp")
           """);
-      s.execute("INSERT OR REPLACE INTO seen_files SELECT * FROM incoming_seen");
+      s.execute("DELETE FROM seen_files WHERE path IN (SELECT path FROM incoming_seen)");
+      s.execute("INSERT INTO seen_files SELECT * FROM incoming_seen");
       s.execute("DELETE FROM quarantine WHERE path IN (SELECT path FROM incoming_seen WHERE report_ts IS NOT NULL)");
     }
     if (!bad.isEmpty()) {
+      try (PreparedStatement del = conn.prepareStatement("DELETE FROM seen_files WHERE path = ?");
+          PreparedStatement ps = conn.prepareStatement("INSERT INTO seen_files VALUES (?, ?, ?, ?, NULL, ?)")) {
+        for (QuarantinedFile q : bad) {
+          del.setString(1, q.path());
+          del.addBatch();
+          ps.setString(1, q.path());
+          ps.setLong(2, q.size());
+          ps.setLong(3, q.mtimeMs());
+          ps.setString(4, q.contentHash() == null ? "" : q.contentHash());
+          ps.setObject(5, now);
+          ps.addBatch();
+        }
+        del.executeBatch();
+        ps.executeBatch();
+      }
       try (PreparedStatement ps = conn.prepareStatement(
           "INSERT OR REPLACE INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?)")) {
         for (QuarantinedFile q : bad) {
@@ -318,29 +387,52 @@ public final class StagingStore implements AutoCloseable {
     return new StageCounts(inserted, replaced, unchanged, bad.size());
   }
 
+  /**
+   * Runs {@code work} in one transaction, so that a whole catch-up commits once: far cheaper than a
+   * commit per batch, and a crash leaves the store as it was before.
+   */
+  public <T> T inTransaction(java.util.function.Supplier<T> work) {
+    try {
+      if (!conn.getAutoCommit()) {
+        return work.get();
+      }
+      conn.setAutoCommit(false);
+      try {
+        T result = work.get();
+        conn.commit();
+        return result;
+      } catch (RuntimeException e) {
+        conn.rollback();
+        throw e;
+      } finally {
+        conn.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw fail("run a transaction", e);
+    }
+  }
+
   /** Forgets files that no longer exist; their rows stay, since the rows are the record. */
   public void forgetPaths(Collection<String> paths) {
     if (paths.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = conn.prepareStatement("DELETE FROM seen_files WHERE path = ?");
-        PreparedStatement pq = conn.prepareStatement("DELETE FROM quarantine WHERE path = ?")) {
-      conn.setAutoCommit(false);
-      for (String p : paths) {
-        ps.setString(1, p);
-        ps.addBatch();
-        pq.setString(1, p);
-        pq.addBatch();
+    inTransaction(() -> {
+      try (PreparedStatement ps = conn.prepareStatement("DELETE FROM seen_files WHERE path = ?");
+          PreparedStatement pq = conn.prepareStatement("DELETE FROM quarantine WHERE path = ?")) {
+        for (String p : paths) {
+          ps.setString(1, p);
+          ps.addBatch();
+          pq.setString(1, p);
+          pq.addBatch();
+        }
+        ps.executeBatch();
+        pq.executeBatch();
+        return null;
+      } catch (SQLException e) {
+        throw fail("forget " + paths.size() + " deleted files", e);
       }
-      ps.executeBatch();
-      pq.executeBatch();
-      conn.commit();
-    } catch (SQLException e) {
-      rollbackQuietly();
-      throw fail("forget " + paths.size() + " deleted files", e);
-    } finally {
-      autoCommit();
-    }
+    });
   }
 
   // ---------------------------------------------------------------- export

@@ -23,9 +23,10 @@ CREATE TABLE IF NOT EXISTS heartbeats (
 );
 
 -- Every heartbeat-named file seen, so that unchanged files are skipped without being read.
--- Written in the same transaction as the row (or quarantine entry) it produced.
+-- Written in the same transaction as the row (or quarantine entry) it produced. One row per path;
+-- the store keeps that unique itself, since an index would cost more than the joins it saves.
 CREATE TABLE IF NOT EXISTS seen_files (
-  path         VARCHAR PRIMARY KEY,  -- relative to the root
+  path         VARCHAR NOT NULL,     -- relative to the root
   size         BIGINT NOT NULL,
   mtime_ms     BIGINT NOT NULL,
   content_hash VARCHAR NOT NULL,
