@@ -10,6 +10,7 @@ import com.luka02.heartbeat.ingest.CatchupResult;
 import com.luka02.heartbeat.ingest.Ingester;
 import com.luka02.heartbeat.ingest.Outcome;
 import com.luka02.heartbeat.ingest.StageListener;
+import com.luka02.heartbeat.ops.Operations;
 import com.luka02.heartbeat.report.ReportParser;
 import com.luka02.heartbeat.store.QueryResult;
 import com.luka02.heartbeat.store.StagingStore;
@@ -30,6 +31,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements Backend {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
-  static final int MAX_QUERY_ROWS = 100_000;
   private static final Duration ROLLOVER_TICK = Duration.ofSeconds(30);
   private static final Duration ROLLOVER_RETRY = Duration.ofMinutes(5);
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
@@ -65,7 +66,8 @@ public final class Agent implements Backend {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicBoolean settleScheduled = new AtomicBoolean();
   private final List<StageListener> listeners = new CopyOnWriteArrayList<>();
-  private ReportWatcher watcher;
+  private volatile ReportWatcher watcher;
+  private Operations ops;
   private ApiServer api;
   private AgentInfo info;
 
@@ -101,7 +103,7 @@ public final class Agent implements Backend {
     Agent agent;
     try {
       Files.createDirectories(config.reportsDir());
-      agent = new Agent(config, clock, lock, StagingStore.open(config.stagingDb(), config.zone()));
+      agent = new Agent(config, clock, lock, StagingStore.open(config));
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
@@ -117,6 +119,8 @@ public final class Agent implements Backend {
 
   private void begin(int port) throws IOException {
     log.info("starting on {} (reports {}, store {})", config.root(), config.reportsDir(), config.stagingDb());
+    ops = Operations.create(config, store, clock, () -> watcher != null && watcher.isWatching());
+    listeners.add(ops);
     // Watch first, so that nothing written during the start-up catch-up is missed.
     watcher = new ReportWatcher(config.reportsDir(), new ReportWatcher.Listener() {
       @Override
@@ -131,7 +135,8 @@ public final class Agent implements Backend {
 
       @Override
       public void overflow() {
-        writer.execute(guarded("reconcile after overflow", Agent.this::reconcile));
+        ops.watcherOverflowed();
+        onWriterLater("reconcile after overflow", Agent.this::reconcile);
       }
     });
     watcher.start();
@@ -139,13 +144,15 @@ public final class Agent implements Backend {
       reconcile();
       return null;
     });
-    api = ApiServer.start(port, this);
+    api = ApiServer.start(port, this, ApiToken.load(config.apiTokenFile()), ops);
     info = new AgentInfo(ProcessHandle.current().pid(), api.port(), clock.instant().toString(),
         config.root().toString());
     info.write(config.agentFile());
     long reconcileMs = config.reconcileInterval().toMillis();
     writer.scheduleWithFixedDelay(guarded("reconcile", this::reconcile), reconcileMs, reconcileMs, TimeUnit.MILLISECONDS);
     writer.scheduleWithFixedDelay(guarded("rollover", this::rolloverTick), 0, ROLLOVER_TICK.toMillis(), TimeUnit.MILLISECONDS);
+    long alertMs = config.alerting().checkInterval().toMillis();
+    writer.scheduleWithFixedDelay(guarded("alert check", ops::check), 0, alertMs, TimeUnit.MILLISECONDS);
     log.info("agent up: pid {}, http://127.0.0.1:{}/", info.pid(), info.port());
   }
 
@@ -173,38 +180,52 @@ public final class Agent implements Backend {
     }
     if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
       // A folder moved or copied in arrives whole; its files raise no events of their own.
-      writer.execute(guarded("scan " + path, this::reconcile));
+      onWriterLater("scan " + path, this::reconcile);
       return;
     }
     if (!ReportParser.isHeartbeatName(path.getFileName().toString())) {
       return;
     }
-    writer.execute(guarded("note " + path, () -> {
+    onWriterLater("note " + path, () -> {
       settling.touch(path);
       scheduleSettleCheck();
-    }));
+    });
   }
 
   private void onDeleted(Path path) {
     if (closing.get() || !ReportParser.isHeartbeatName(path.getFileName().toString())) {
       return;
     }
-    writer.execute(guarded("forget " + path, () -> {
+    onWriterLater("forget " + path, () -> {
       settling.remove(path);
       ingester.forget(List.of(path));
-    }));
+    });
   }
 
   /** Runs on the writer thread. */
   private void scheduleSettleCheck() {
-    if (settling.isEmpty() || !settleScheduled.compareAndSet(false, true)) {
+    // Once stopping, files still settling are left to the next start's catch-up.
+    if (closing.get() || settling.isEmpty() || !settleScheduled.compareAndSet(false, true)) {
       return;
     }
-    writer.schedule(guarded("settle", () -> {
-      settleScheduled.set(false);
-      stageSettled();
-      scheduleSettleCheck();
-    }), settling.nextCheckIn().toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      writer.schedule(guarded("settle", () -> {
+        settleScheduled.set(false);
+        stageSettled();
+        scheduleSettleCheck();
+      }), settling.nextCheckIn().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      settleScheduled.set(false); // stopping: the next start's catch-up takes these files
+    }
+  }
+
+  /** Hands an event's work to the writer; once the agent stops, the next start's catch-up covers it. */
+  private void onWriterLater(String what, Runnable task) {
+    try {
+      writer.execute(guarded(what, task));
+    } catch (RejectedExecutionException e) {
+      log.debug("{}: left to the next start, the agent is stopping", what);
+    }
   }
 
   private void stageSettled() {
@@ -227,12 +248,16 @@ public final class Agent implements Backend {
   }
 
   private void reconcile() {
+    boolean ok = false;
     try {
       Instant youngerThan = clock.instant().minus(config.incompleteGrace());
       ingester.catchup(CatchupOptions.FULL, youngerThan, settling::touch);
       scheduleSettleCheck();
+      ok = true;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      ops.reconciled(ok);
     }
   }
 
@@ -241,7 +266,9 @@ public final class Agent implements Backend {
     if (!trigger.due(now)) {
       return;
     }
+    long start = System.nanoTime();
     List<DayResult> results = rollover.runDue();
+    ops.rolledOver(results, Duration.ofNanos(System.nanoTime() - start));
     trigger.ran(now, results.stream().allMatch(DayResult::ok));
   }
 
@@ -253,7 +280,7 @@ public final class Agent implements Backend {
     if (rejection != null) {
       throw new IllegalArgumentException(rejection);
     }
-    return store.query(sql, MAX_QUERY_ROWS);
+    return store.query(sql, config.queryMaxRows(), config.queryTimeout());
   }
 
   @Override
@@ -343,6 +370,9 @@ public final class Agent implements Backend {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (ops != null) {
+      ops.close(); // after the writer: its last alerts still go out, within a bounded wait
     }
     try {
       store.checkpoint();

@@ -2,9 +2,13 @@ package com.luka02.heartbeat.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.luka02.heartbeat.ingest.CatchupOptions;
+import com.luka02.heartbeat.ops.Operations;
 import com.luka02.heartbeat.store.QueryException;
 import com.luka02.heartbeat.store.QueryResult;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,6 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /status}
  *   <li>{@code POST /catchup?since=YYYY-MM-DD&reparse=true&dry_run=true}
  *   <li>{@code POST /rollover?date=YYYY-MM-DD&dry_run=true}
+ *   <li>{@code GET /health}, {@code GET /metrics}, {@code GET /api/...} and the status page at {@code /}
+ *       (see {@link Operations})
  * </ul>
  */
 final class ApiServer {
@@ -47,6 +53,16 @@ final class ApiServer {
   }
 
   static ApiServer start(int port, Backend backend) throws IOException {
+    return start(port, backend, null);
+  }
+
+  /** With a token, every request must carry {@code Authorization: Bearer <token>}, or gets 401. */
+  static ApiServer start(int port, Backend backend, ApiToken token) throws IOException {
+    return start(port, backend, token, null);
+  }
+
+  /** As above, with the operations endpoints of {@code ops} when it is not null. */
+  static ApiServer start(int port, Backend backend, ApiToken token, Operations ops) throws IOException {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
@@ -60,15 +76,49 @@ final class ApiServer {
       return t;
     });
     server.setExecutor(pool);
-    server.createContext("/query", ex -> handle(ex, "GET", () -> query(backend, params(ex))));
-    server.createContext("/status", ex -> handle(ex, "GET", backend::status));
-    server.createContext("/catchup", ex -> handle(ex, "POST", () -> backend.catchup(catchupOptions(params(ex)))));
-    server.createContext("/rollover", ex -> handle(ex, "POST", () -> {
+    Filter auth = token == null ? null : new Filter() {
+      @Override
+      public void doFilter(HttpExchange ex, Chain chain) throws IOException {
+        if (token.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {
+          chain.doFilter(ex);
+          return;
+        }
+        try (ex) {
+          ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+          send(ex, 401, Map.of("error", "expected 'Authorization: Bearer <token>' (see apiTokenFile)"));
+        }
+      }
+
+      @Override
+      public String description() {
+        return "bearer token";
+      }
+    };
+    route(server, auth, "/query", ex -> handle(ex, "GET", () -> query(backend, params(ex))));
+    route(server, auth, "/status", ex -> handle(ex, "GET", backend::status));
+    route(server, auth, "/catchup", ex -> handle(ex, "POST", () -> backend.catchup(catchupOptions(params(ex)))));
+    route(server, auth, "/rollover", ex -> handle(ex, "POST", () -> {
       Map<String, String> p = params(ex);
       return backend.rollover(date(p.get("date"), "date"), Boolean.parseBoolean(p.get("dry_run")));
     }));
+    if (ops != null) {
+      route(server, auth, "/health", ops.health());
+      route(server, auth, "/metrics", ops.metrics());
+      route(server, auth, "/api/", ops.api());
+      // The page's HTML, JS and CSS hold no data, and a browser cannot send the token for them:
+      // they are served without it, and the page sends the token with every request for data.
+      server.createContext("/", ops.page());
+    }
     server.start();
     return new ApiServer(server, pool);
+  }
+
+  /** Every route goes through here, so that none escapes the token check. */
+  static void route(HttpServer server, Filter auth, String path, HttpHandler handler) {
+    HttpContext context = server.createContext(path, handler);
+    if (auth != null) {
+      context.getFilters().add(auth);
+    }
   }
 
   int port() {

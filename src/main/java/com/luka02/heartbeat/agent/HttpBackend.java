@@ -23,9 +23,16 @@ public final class HttpBackend implements Backend {
   private static final ObjectMapper JSON = Json.mapper();
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final String base;
+  private final ApiToken token;
 
   public HttpBackend(AgentInfo agent) {
+    this(agent, null);
+  }
+
+  /** A client of {@code agent}, sending {@code token} (may be null) with every request. */
+  public HttpBackend(AgentInfo agent, ApiToken token) {
     this.base = "http://127.0.0.1:" + agent.port();
+    this.token = token;
   }
 
   @Override
@@ -53,12 +60,14 @@ public final class HttpBackend implements Backend {
   public void close() {}
 
   private <T> T call(String method, String path, Class<T> type) {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(base + path))
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path))
         .method(method, HttpRequest.BodyPublishers.noBody())
-        .timeout(Duration.ofMinutes(10))
-        .build();
+        .timeout(Duration.ofMinutes(10));
+    if (token != null) {
+      req.header("Authorization", token.header());
+    }
     try {
-      HttpResponse<byte[]> res = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> res = client.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
       if (res.statusCode() == 400) {
         JsonNode err = JSON.readTree(res.body());
         throw new QueryException(err.path("error").asText(), null);

@@ -32,8 +32,8 @@ public final class LocalBackend implements Backend {
   private StagingStore store() {
     if (store == null) {
       store = readOnly
-          ? StagingStore.openReadOnly(config.stagingDb(), config.zone())
-          : StagingStore.open(config.stagingDb(), config.zone());
+          ? StagingStore.openReadOnly(config.stagingDb(), config.zone(), config.sqlFolders())
+          : StagingStore.open(config);
     }
     return store;
   }
@@ -44,7 +44,7 @@ public final class LocalBackend implements Backend {
     if (rejection != null) {
       throw new IllegalArgumentException(rejection);
     }
-    return store().query(sql, Agent.MAX_QUERY_ROWS);
+    return store().query(sql, config.queryMaxRows(), config.queryTimeout());
   }
 
   @Override

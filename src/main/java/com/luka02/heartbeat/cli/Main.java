@@ -2,6 +2,7 @@ package com.luka02.heartbeat.cli;
 
 import com.luka02.heartbeat.agent.AgentInfo;
 import com.luka02.heartbeat.agent.AgentRunningException;
+import com.luka02.heartbeat.agent.ApiToken;
 import com.luka02.heartbeat.agent.Backend;
 import com.luka02.heartbeat.agent.HttpBackend;
 import com.luka02.heartbeat.agent.LocalBackend;
@@ -54,7 +55,8 @@ public final class Main {
   Backend backend(boolean readOnly) {
     Config c = config();
     AgentInfo agent = AgentInfo.readLive(c.agentFile());
-    return agent != null ? new HttpBackend(agent) : new LocalBackend(c, Clock.systemDefaultZone(), readOnly);
+    return agent != null ? new HttpBackend(agent, ApiToken.load(c.apiTokenFile()))
+        : new LocalBackend(c, Clock.systemDefaultZone(), readOnly);
   }
 
   public static void main(String[] args) {

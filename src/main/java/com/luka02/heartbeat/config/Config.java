@@ -23,7 +23,29 @@ public record Config(
     Duration cadence,
     int port,
     ParquetLayout layout,
-    String host) {
+    String host,
+    Duration queryTimeout,
+    int queryMaxRows,
+    Path apiTokenFile,
+    Redaction redaction,
+    Alerting alerting) {
+
+  /**
+   * When and where to raise alerts.
+   *
+   * @param silenceMultiple no heartbeat for this many cadences raises the silence alert
+   * @param webhookUrl where alerts are posted as JSON (Discord, Slack), or null for log and metric only
+   * @param checkInterval how often silence is looked for
+   */
+  public record Alerting(double silenceMultiple, boolean onCritical, java.net.URI webhookUrl, Duration checkInterval) {
+    /** The webhook's path is its secret: never printed. */
+    @Override
+    public String toString() {
+      return "Alerting[silenceMultiple=" + silenceMultiple + ", onCritical=" + onCritical + ", webhook="
+          + (webhookUrl == null ? "none" : webhookUrl.getScheme() + "://" + webhookUrl.getHost() + "/…")
+          + ", checkInterval=" + checkInterval + "]";
+    }
+  }
 
   /** How Parquet files are laid out under the Parquet folder. */
   public enum ParquetLayout {
@@ -31,6 +53,11 @@ public record Config(
     FLAT,
     /** {@code day=YYYY-MM-DD/host=H/ops_atomic_YYYYMMDD.parquet}, with a host column. */
     HIVE
+  }
+
+  /** The folders DuckDB may read and write; everything else is closed to SQL. */
+  public java.util.List<Path> sqlFolders() {
+    return java.util.stream.Stream.of(stagingDb.getParent(), parquetDir, reportsDir).distinct().toList();
   }
 
   /** The agent's files that live beside the staging database. */

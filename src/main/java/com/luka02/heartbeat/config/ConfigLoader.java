@@ -33,6 +33,11 @@ public final class ConfigLoader {
   public static final long DEFAULT_RECONCILE_SECONDS = 300;
   public static final long DEFAULT_CADENCE_SECONDS = 300;
   public static final int DEFAULT_PORT = 8787;
+  public static final long DEFAULT_QUERY_TIMEOUT_SECONDS = 30;
+  public static final int DEFAULT_QUERY_MAX_ROWS = 100_000;
+  public static final double DEFAULT_ALERT_SILENCE_MULTIPLE = 3;
+  public static final boolean DEFAULT_ALERT_ON_CRITICAL = true;
+  public static final long DEFAULT_ALERT_CHECK_SECONDS = 30;
 
   private ConfigLoader() {}
 
@@ -55,6 +60,15 @@ public final class ConfigLoader {
     @JsonProperty Integer port;
     @JsonProperty String parquetLayout;
     @JsonProperty String host;
+    @JsonProperty Long queryTimeoutSeconds;
+    @JsonProperty Integer queryMaxRows;
+    @JsonProperty String apiTokenFile;
+    @JsonProperty Boolean redact;
+    @JsonProperty java.util.List<String> redactPatterns;
+    @JsonProperty Double alertSilenceMultiple;
+    @JsonProperty Boolean alertOnCritical;
+    @JsonProperty String alertWebhookUrl;
+    @JsonProperty Long alertCheckSeconds;
   }
 
   /** Loads {@code configFile} (may be null) for {@code root}; throws {@link ConfigException} naming field, value and rule. */
@@ -83,6 +97,20 @@ public final class ConfigLoader {
     String host = f.host == null ? localHostName() : f.host;
     require(host.matches("[A-Za-z0-9._-]+"), source, "host", host, "may contain only letters, digits, '.', '_' and '-'");
 
+    long queryTimeout = orDefault(f.queryTimeoutSeconds, DEFAULT_QUERY_TIMEOUT_SECONDS);
+    require(queryTimeout >= 1 && queryTimeout <= 3600, source, "queryTimeoutSeconds", queryTimeout,
+        "must be between 1 and 3600");
+    int maxRows = orDefault(f.queryMaxRows, DEFAULT_QUERY_MAX_ROWS);
+    require(maxRows >= 1 && maxRows <= 10_000_000, source, "queryMaxRows", maxRows, "must be between 1 and 10000000");
+    Path tokenFile = f.apiTokenFile == null ? null : absRoot.resolve(f.apiTokenFile).normalize();
+    Redaction redaction;
+    try {
+      redaction = Redaction.of(orDefault(f.redact, true),
+          f.redactPatterns == null ? java.util.List.of() : f.redactPatterns);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw invalid(source, "redactPatterns", e.getPattern(), "must be Java regular expressions: " + e.getDescription());
+    }
+
     return new Config(
         absRoot,
         dir(absRoot, source, "reportsDir", f.reportsDir, DEFAULT_REPORTS),
@@ -100,7 +128,36 @@ public final class ConfigLoader {
         Duration.ofSeconds(cadence),
         port,
         layout,
-        host);
+        host,
+        Duration.ofSeconds(queryTimeout),
+        maxRows,
+        tokenFile,
+        redaction,
+        alerting(source, f));
+  }
+
+  private static Config.Alerting alerting(String source, FileConfig f) {
+    double multiple = orDefault(f.alertSilenceMultiple, DEFAULT_ALERT_SILENCE_MULTIPLE);
+    require(multiple >= 1.5 && multiple <= 1000, source, "alertSilenceMultiple", f.alertSilenceMultiple,
+        "must be between 1.5 and 1000 (times cadenceSeconds)");
+    long check = orDefault(f.alertCheckSeconds, DEFAULT_ALERT_CHECK_SECONDS);
+    require(check >= 1 && check <= 3600, source, "alertCheckSeconds", check, "must be between 1 and 3600");
+    java.net.URI webhook = null;
+    if (f.alertWebhookUrl != null) {
+      try {
+        webhook = new java.net.URI(f.alertWebhookUrl);
+      } catch (java.net.URISyntaxException e) {
+        webhook = null;
+      }
+      boolean http = webhook != null && webhook.getHost() != null
+          && ("https".equalsIgnoreCase(webhook.getScheme()) || "http".equalsIgnoreCase(webhook.getScheme()));
+      // The URL's path is the webhook's secret: name only its scheme and host.
+      require(http, source, "alertWebhookUrl", webhook != null && webhook.getHost() != null
+              ? webhook.getScheme() + "://" + webhook.getHost() + "/…" : "(not a URL)",
+          "must be an http:// or https:// URL, such as a Discord or Slack incoming webhook");
+    }
+    return new Config.Alerting(multiple, orDefault(f.alertOnCritical, DEFAULT_ALERT_ON_CRITICAL), webhook,
+        Duration.ofSeconds(check));
   }
 
   private static FileConfig read(Path configFile) {

@@ -78,6 +78,7 @@ public final class Rollover {
   public List<DayResult> runDue() {
     Instant started = clock.instant();
     cleanTemporaryFiles();
+    removeEmptiedDays();
     List<DayResult> results = new ArrayList<>();
     for (DayExport day : plan()) {
       results.add(export(day));
@@ -171,6 +172,23 @@ public final class Rollover {
     log.error("rollover {}", r.describe());
     store.putState(ERROR_KEY, r.describe(), clock.instant());
     return r;
+  }
+
+  /**
+   * A day whose rows all moved to other days (the zone changed, or its reports were rewritten)
+   * keeps no file: its rows are in their new days' files, and must not be counted twice.
+   */
+  private void removeEmptiedDays() {
+    for (ExportRecord gone : store.exportsWithoutRows()) {
+      try {
+        Files.deleteIfExists(config.root().resolve(gone.file()));
+        Files.deleteIfExists(config.summaryDir().resolve("parquet_export_summary_" + COMPACT.format(gone.day()) + ".md"));
+        store.forgetExport(gone.day());
+        log.warn("rollover: {} no longer has any rows (they moved to other days); removed {}", gone.day(), gone.file());
+      } catch (IOException e) {
+        log.warn("rollover: cannot remove {}, whose rows moved to other days: {}", gone.file(), e.getMessage());
+      }
+    }
   }
 
   private void prune() {

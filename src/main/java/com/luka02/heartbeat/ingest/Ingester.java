@@ -1,6 +1,8 @@
 package com.luka02.heartbeat.ingest;
 
 import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.config.Redaction;
+import com.luka02.heartbeat.report.Check;
 import com.luka02.heartbeat.report.Heartbeat;
 import com.luka02.heartbeat.report.ReportFormatException;
 import com.luka02.heartbeat.report.ReportParser;
@@ -275,7 +277,7 @@ public final class Ingester {
     }
     String hash = ReportFiles.sha256(bytes);
     try {
-      Heartbeat hb = ReportParser.parse(bytes, clock.instant().plus(FUTURE_TOLERANCE));
+      Heartbeat hb = redact(ReportParser.parse(bytes, clock.instant().plus(FUTURE_TOLERANCE)));
       if (!finalAttempt && !hb.complete()) {
         return new Outcome.NotReady("no closing line yet");
       }
@@ -286,9 +288,22 @@ public final class Ingester {
         return new Outcome.NotReady(e.getMessage());
       }
       String reason = bytes.length == 0 ? "expected a heartbeat report, found an empty file" : e.getMessage();
-      return new Outcome.Bad(new QuarantinedFile(rel, bytes.length, mtime, hash, reason, e.line(),
-          ReportFiles.excerpt(bytes)));
+      Redaction r = config.redaction();
+      return new Outcome.Bad(new QuarantinedFile(rel, bytes.length, mtime, hash, r.apply(reason), e.line(),
+          r.apply(ReportFiles.excerpt(bytes))));
     }
+  }
+
+  /** Credentials pasted into messages never reach the store (see {@link Redaction}). */
+  private Heartbeat redact(Heartbeat h) {
+    Redaction r = config.redaction();
+    if (!r.enabled()) {
+      return h;
+    }
+    List<Check> checks = h.checks().stream()
+        .map(c -> new Check(c.section(), c.label(), c.status(), r.apply(c.message())))
+        .toList();
+    return new Heartbeat(h.timestamp(), h.status(), h.durationMs(), checks, r.apply(h.summary()), h.complete());
   }
 
   private Outcome tooLarge(String rel, long size, long mtime) {

@@ -60,35 +60,51 @@ public final class StagingStore implements AutoCloseable {
   private final ZoneId zone;
   private final DuckDBConnection conn;
   private final boolean readOnly;
+  private final List<Path> folders;
 
-  private StagingStore(Path file, ZoneId zone, DuckDBConnection conn, boolean readOnly) {
+  private StagingStore(Path file, ZoneId zone, DuckDBConnection conn, boolean readOnly, List<Path> folders) {
     this.file = file;
     this.zone = zone;
     this.conn = conn;
     this.readOnly = readOnly;
+    this.folders = folders;
   }
 
-  /** Opens (creating if needed) the database for writing. */
+  /** Opens (creating if needed) the configured database for writing, with SQL confined to the configured folders. */
+  public static StagingStore open(com.luka02.heartbeat.config.Config config) {
+    return open(config.stagingDb(), config.zone(), config.sqlFolders());
+  }
+
+  /** Opens (creating if needed) the database for writing; SQL may touch files in its folder only. */
   public static StagingStore open(Path file, ZoneId zone) {
+    return open(file, zone, List.of(file.toAbsolutePath().getParent()));
+  }
+
+  /** Opens (creating if needed) the database for writing; SQL may touch files under {@code folders} only. */
+  public static StagingStore open(Path file, ZoneId zone, List<Path> folders) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new StoreException("cannot create the folder of " + file + ": " + e.getMessage(), e);
     }
-    StagingStore store = connect(file, zone, false);
+    StagingStore store = connect(file, zone, false, folders);
     store.applySchema();
+    store.followZone();
+    store.lockDown();
     return store;
   }
 
   /** Opens an existing database read-only, for queries while no agent runs. */
-  public static StagingStore openReadOnly(Path file, ZoneId zone) {
+  public static StagingStore openReadOnly(Path file, ZoneId zone, List<Path> folders) {
     if (!Files.exists(file)) {
       throw new StoreException("no staging database at " + file + " (run `catchup` or `run` first)", null);
     }
-    return connect(file, zone, true);
+    StagingStore store = connect(file, zone, true, folders);
+    store.lockDown();
+    return store;
   }
 
-  private static StagingStore connect(Path file, ZoneId zone, boolean readOnly) {
+  private static StagingStore connect(Path file, ZoneId zone, boolean readOnly, List<Path> folders) {
     Properties props = new Properties();
     if (readOnly) {
       props.setProperty("duckdb.read_only", "true");
@@ -96,9 +112,10 @@ public final class StagingStore implements AutoCloseable {
     try {
       DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, props);
       try (Statement s = c.createStatement()) {
-        s.execute("SET TimeZone = " + duckTimeZone(zone));
+        // Global, so that every duplicate connection reads and renders times in the configured zone.
+        s.execute("SET GLOBAL TimeZone = " + duckTimeZone(zone));
       }
-      return new StagingStore(file, zone, c, readOnly);
+      return new StagingStore(file, zone, c, readOnly, List.copyOf(folders));
     } catch (SQLException e) {
       throw new StoreException(describeOpenFailure(file, e), e);
     }
@@ -134,6 +151,55 @@ public final class StagingStore implements AutoCloseable {
           + "content_hash, \"timestamp\" AS report_ts, ingested_at AS seen_at FROM incoming");
     } catch (SQLException e) {
       throw fail("apply the schema", e);
+    }
+  }
+
+  /**
+   * A report's day depends on the zone. When the configured zone changed since the last open, the
+   * staged rows are given their days in the new zone and every day not yet pruned is exported
+   * again, so that no row is in two day files and none is missing.
+   */
+  private void followZone() {
+    Map.Entry<String, Instant> recorded = state("zone");
+    String now = zone.getId();
+    if (recorded != null && recorded.getKey().equals(now)) {
+      return;
+    }
+    if (recorded != null) {
+      log.warn("the zone changed from {} to {}: report days are recomputed and staged days exported again",
+          recorded.getKey(), now);
+      inTransaction(() -> {
+        try (Statement s = conn.createStatement()) {
+          s.execute("UPDATE heartbeats SET report_day = (\"timestamp\" AT TIME ZONE " + duckTimeZone(zone) + ")::DATE");
+          // Every exported day not yet pruned is due again; days left without rows are removed by the rollover.
+          s.execute("UPDATE exports SET staged_through = TIMESTAMPTZ '1970-01-01 00:00:00+00' WHERE NOT pruned");
+          return null;
+        } catch (SQLException e) {
+          throw fail("move report days to " + now, e);
+        }
+      });
+    }
+    putState("zone", now, Instant.now());
+  }
+
+  /**
+   * Closes SQL off from the rest of the machine: files only under the configured folders, no
+   * extension downloads or loads, and no setting may change afterwards, for any connection.
+   */
+  private void lockDown() {
+    StringBuilder dirs = new StringBuilder("[");
+    for (Path f : folders) {
+      dirs.append(dirs.length() > 1 ? ", " : "").append(literal(f.toAbsolutePath().normalize() + "/"));
+    }
+    dirs.append(']');
+    try (Statement s = conn.createStatement()) {
+      s.execute("SET allowed_directories = " + dirs);
+      s.execute("SET enable_external_access = false");
+      s.execute("SET autoinstall_known_extensions = false");
+      s.execute("SET autoload_known_extensions = false");
+      s.execute("SET lock_configuration = true");
+    } catch (SQLException e) {
+      throw fail("restrict file access to " + folders, e);
     }
   }
 
@@ -589,6 +655,39 @@ public final class StagingStore implements AutoCloseable {
     }
   }
 
+  /** Exports of days that no longer have any staged row and were never pruned: their rows moved elsewhere. */
+  public List<ExportRecord> exportsWithoutRows() {
+    List<ExportRecord> out = new ArrayList<>();
+    try (Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery("""
+            SELECT day, row_count, file, bytes, duration_ms, exported_at, sha256, staged_through FROM exports e
+            WHERE NOT pruned AND NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h.report_day = e.day)
+            ORDER BY day""")) {
+      while (rs.next()) {
+        out.add(exportRecord(rs));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw fail("find exports without rows", e);
+    }
+  }
+
+  /** A ledger row selected as {@code day, row_count, file, bytes, duration_ms, exported_at, sha256, staged_through}. */
+  private static ExportRecord exportRecord(ResultSet rs) throws SQLException {
+    return new ExportRecord(rs.getObject(1, LocalDate.class), rs.getLong(2), rs.getString(3), rs.getLong(4),
+        rs.getLong(5), instant(rs, 6), rs.getString(7), instant(rs, 8));
+  }
+
+  /** Removes a day from the ledger; call after its file is gone. */
+  public void forgetExport(LocalDate day) {
+    try (PreparedStatement ps = conn.prepareStatement("DELETE FROM exports WHERE day = ?")) {
+      ps.setObject(1, day);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw fail("forget the export of " + day, e);
+    }
+  }
+
   /** The ledger, newest day first, at most {@code limit} entries. */
   public List<ExportRecord> exports(int limit) {
     List<ExportRecord> out = new ArrayList<>();
@@ -598,8 +697,7 @@ public final class StagingStore implements AutoCloseable {
       ps.setInt(1, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new ExportRecord(rs.getObject(1, LocalDate.class), rs.getLong(2), rs.getString(3),
-              rs.getLong(4), rs.getLong(5), instant(rs, 6), rs.getString(7), instant(rs, 8)));
+          out.add(exportRecord(rs));
         }
       }
       return out;
@@ -691,39 +789,91 @@ public final class StagingStore implements AutoCloseable {
   }
 
   /**
-   * Runs one statement on a fresh connection and returns at most {@code maxRows} rows. The caller
-   * decides what is allowed; this store opened read-only refuses writes by itself.
+   * Runs one statement on a connection of its own, inside a transaction that is always rolled back,
+   * and returns at most {@code maxRows} rows. Whatever the statement changed is undone; the caller
+   * still decides which statements are allowed.
    */
-  public QueryResult query(String sql, int maxRows) {
+  public QueryResult query(String sql, int maxRows, java.time.Duration timeout) {
     try (Connection c = reader(); Statement s = c.createStatement()) {
-      s.setMaxRows(maxRows + 1);
-      if (!s.execute(sql)) {
-        return new QueryResult(List.of("count"), List.of(List.of(s.getUpdateCount())), false);
-      }
-      try (ResultSet rs = s.getResultSet()) {
-        ResultSetMetaData md = rs.getMetaData();
-        List<String> columns = new ArrayList<>();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-          columns.add(md.getColumnLabel(i));
-        }
-        List<List<Object>> rows = new ArrayList<>();
-        boolean truncated = false;
-        while (rs.next()) {
-          if (rows.size() == maxRows) {
-            truncated = true;
-            break;
-          }
-          List<Object> row = new ArrayList<>(columns.size());
-          for (int i = 1; i <= columns.size(); i++) {
-            row.add(Values.toPlain(rs.getObject(i)));
-          }
-          rows.add(row);
-        }
-        return new QueryResult(columns, rows, truncated);
+      c.setAutoCommit(false);
+      try {
+        s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+        s.setMaxRows(maxRows + 1);
+        return s.execute(sql) ? rows(s.getResultSet(), maxRows)
+            : new QueryResult(List.of("count"), List.of(List.of(s.getUpdateCount())), false);
+      } finally {
+        c.rollback();
       }
     } catch (SQLException e) {
-      throw new QueryException(e.getMessage(), e);
+      throw new QueryException(explain(e), e);
     }
+  }
+
+  /** As {@link #query(String, int, java.time.Duration)} with a 30 s timeout. */
+  public QueryResult query(String sql, int maxRows) {
+    return query(sql, maxRows, java.time.Duration.ofSeconds(30));
+  }
+
+  private static QueryResult rows(ResultSet rs, int maxRows) throws SQLException {
+    try (rs) {
+      ResultSetMetaData md = rs.getMetaData();
+      List<String> columns = new ArrayList<>();
+      for (int i = 1; i <= md.getColumnCount(); i++) {
+        columns.add(md.getColumnLabel(i));
+      }
+      List<List<Object>> rows = new ArrayList<>();
+      boolean truncated = false;
+      while (rs.next()) {
+        if (rows.size() == maxRows) {
+          truncated = true;
+          break;
+        }
+        List<Object> row = new ArrayList<>(columns.size());
+        for (int i = 1; i <= columns.size(); i++) {
+          row.add(Values.toPlain(rs.getObject(i)));
+        }
+        rows.add(row);
+      }
+      return new QueryResult(columns, rows, truncated);
+    }
+  }
+
+  private String explain(SQLException e) {
+    String msg = String.valueOf(e.getMessage()).strip();
+    if (msg.contains("INTERRUPT")) {
+      return "the query ran past its time limit and was cancelled";
+    }
+    // The driver puts its own line first and DuckDB's real reason after it.
+    String pending = "Attempting to execute an unsuccessful or closed pending query result";
+    if (msg.contains(pending)) {
+      String cause = msg.substring(msg.indexOf(pending) + pending.length()).strip();
+      cause = cause.startsWith("Error: ") ? cause.substring("Error: ".length()) : cause;
+      if (cause.isEmpty() || cause.contains("Permission Error") || cause.contains("file system operations are disabled")) {
+        return "the query was refused: SQL may read files only under " + folders
+            + (cause.isEmpty() ? "" : " (" + cause.lines().findFirst().orElse("") + ")");
+      }
+      return cause;
+    }
+    return msg;
+  }
+
+  /** Reports from {@code from} to {@code to}, oldest first: epoch ms, filename, status, checks JSON. */
+  public QueryResult reportsBetween(Instant from, Instant to, int maxRows) {
+    return query("""
+        SELECT epoch_ms("timestamp") AS at, filename, status, checks::VARCHAR AS checks
+        FROM heartbeats
+        WHERE "timestamp" >= to_timestamp(%d / 1000.0) AND "timestamp" <= to_timestamp(%d / 1000.0)
+        ORDER BY "timestamp"
+        """.formatted(from.toEpochMilli(), to.toEpochMilli()), maxRows);
+  }
+
+  /** The newest report in full: epoch ms, filename, status, duration, checks JSON, summary, path, ingested (ms). */
+  public QueryResult latestReport() {
+    return query("""
+        SELECT epoch_ms("timestamp") AS at, filename, status, duration_ms, checks::VARCHAR AS checks, summary,
+               source_path, epoch_ms(ingested_at) AS ingested_at
+        FROM heartbeats ORDER BY "timestamp" DESC LIMIT 1
+        """, 1);
   }
 
   /** Flushes the write-ahead log into the database file. */
@@ -751,14 +901,7 @@ public final class StagingStore implements AutoCloseable {
 
   /** A connection of its own for reads from any thread, in the configured zone. */
   private Connection reader() throws SQLException {
-    Connection c = conn.duplicate();
-    try (Statement s = c.createStatement()) {
-      s.execute("SET TimeZone = " + duckTimeZone(zone));
-    } catch (SQLException e) {
-      c.close();
-      throw e;
-    }
-    return c;
+    return conn.duplicate();
   }
 
   private static Instant instant(ResultSet rs, int column) throws SQLException {

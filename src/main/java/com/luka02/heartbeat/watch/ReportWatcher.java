@@ -27,7 +27,7 @@ public final class ReportWatcher implements AutoCloseable {
   }
 
   private final DirectoryWatcher watcher;
-  private CompletableFuture<Void> running;
+  private volatile CompletableFuture<Void> running;
 
   public ReportWatcher(Path reportsDir, Listener listener) throws IOException {
     this.watcher = DirectoryWatcher.builder()
@@ -57,6 +57,11 @@ public final class ReportWatcher implements AutoCloseable {
         log.error("the file watcher stopped: {}", e.toString());
       }
     });
+  }
+
+  /** True from {@link #start} until the watcher stops, by {@link #close} or by failing. */
+  public boolean isWatching() {
+    return running != null && !running.isDone();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package com.luka02.heartbeat.export;
 
+import com.luka02.heartbeat.testing.MutableClock;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.luka02.heartbeat.config.Config;
@@ -47,7 +48,7 @@ final class Fixture implements AutoCloseable {
     this.root = root;
     this.clock = new MutableClock(now);
     this.config = config;
-    this.store = StagingStore.open(config.stagingDb(), config.zone());
+    this.store = StagingStore.open(config);
   }
 
   /** A root in {@code dir} zoned in Europe/Berlin; {@code settings} are extra JSON members, e.g. {@code "retentionDays": 3}. */
@@ -102,7 +103,7 @@ final class Fixture implements AutoCloseable {
   /** Closes the store and opens it again: what survives is on disk. */
   void reopen() {
     store.close();
-    store = StagingStore.open(config.stagingDb(), config.zone());
+    store = StagingStore.open(config);
   }
 
   Path flatParquet(LocalDate day) {
@@ -173,7 +174,9 @@ final class Fixture implements AutoCloseable {
 
   @Override
   public void close() {
-    store.close();
+    if (store != null) {
+      store.close();
+    }
   }
 
   private static String report(Instant t, String status) {

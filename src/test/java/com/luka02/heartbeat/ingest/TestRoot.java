@@ -24,7 +24,7 @@ final class TestRoot implements AutoCloseable {
 
   private TestRoot(Config config) {
     this.config = config;
-    this.store = StagingStore.open(config.stagingDb(), config.zone());
+    this.store = StagingStore.open(config);
     this.ingester = new Ingester(config, store, Clock.fixed(NOW, ZoneOffset.UTC));
   }
 

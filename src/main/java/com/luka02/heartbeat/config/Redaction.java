@@ -1,0 +1,82 @@
+package com.luka02.heartbeat.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Hides credentials that monitors paste into error messages before they are staged or served.
+ * Each pattern's group 1 is the secret; it becomes {@value #MASK}. The built-in patterns cover
+ * {@code redis-cli -a <password>}, {@code password=…}, {@code token=…} and {@code Authorization: …}.
+ */
+public final class Redaction {
+  public static final String MASK = "[REDACTED]";
+  static final List<Pattern> BUILT_IN = List.of(
+      Pattern.compile("(?<=\\s|^)-a\\s+(\\S+)"),
+      Pattern.compile("(?i)\\b(?:password|passwd|pwd)\\s*[=:]\\s*([^\\s&;,'\"]+)"),
+      Pattern.compile("(?i)\\b(?:token|api[_-]?key|secret)\\s*[=:]\\s*([^\\s&;,'\"]+)"),
+      Pattern.compile("(?i)\\bAuthorization:\\s*(.+)"));
+  private static final Redaction NONE = new Redaction(List.of());
+
+  private final List<Pattern> patterns;
+
+  private Redaction(List<Pattern> patterns) {
+    this.patterns = List.copyOf(patterns);
+  }
+
+  /** The built-in patterns plus {@code extra} (each needs a group 1), or nothing when {@code enabled} is false. */
+  public static Redaction of(boolean enabled, List<String> extra) {
+    if (!enabled) {
+      return NONE;
+    }
+    List<Pattern> all = new ArrayList<>(BUILT_IN);
+    for (String p : extra) {
+      Pattern compiled = Pattern.compile(p);
+      if (compiled.matcher("").groupCount() < 1) {
+        throw new PatternSyntaxException("needs a group 1 around the secret", p);
+      }
+      all.add(compiled);
+    }
+    return new Redaction(all);
+  }
+
+  public static Redaction none() {
+    return NONE;
+  }
+
+  public boolean enabled() {
+    return !patterns.isEmpty();
+  }
+
+  /** {@code text} with every secret masked; null stays null. */
+  public String apply(String text) {
+    if (text == null || patterns.isEmpty()) {
+      return text;
+    }
+    String out = text;
+    for (Pattern p : patterns) {
+      Matcher m = p.matcher(out);
+      if (!m.find()) {
+        continue;
+      }
+      StringBuilder sb = new StringBuilder(out.length());
+      int last = 0;
+      do {
+        sb.append(out, last, m.start(1)).append(MASK);
+        last = m.end(1);
+      } while (m.find());
+      out = sb.append(out, last, out.length()).toString();
+    }
+    return out;
+  }
+
+  /** Thrown for an extra pattern without a group 1. */
+  static final class PatternSyntaxException extends java.util.regex.PatternSyntaxException {
+    private static final long serialVersionUID = 1L;
+
+    PatternSyntaxException(String desc, String regex) {
+      super(desc, regex, -1);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package com.luka02.heartbeat.ops;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides when to raise and clear alerts: a pure function of the reports seen and the times it is
+ * told, so that a test moves a clock instead of sleeping. Not thread-safe: the writer thread owns it.
+ *
+ * <p>Silence is measured from the newer of the last report and the agent's start, so a restart gives
+ * the monitor a full threshold to be heard. It must be seen by two checks in a row: a Mac waking from
+ * sleep runs one check before the monitor's missed run has landed, and that alone must not page anyone.
+ */
+final class Alerts {
+  enum Kind { SILENCE, CRITICAL }
+
+  /** One alert raised, or one cleared. */
+  record Event(Kind kind, boolean raised, Instant at, String message) {}
+
+  private final Duration cadence;
+  private final Duration threshold;
+  private final boolean onCritical;
+  private final Instant started;
+  private Instant lastReport;
+  private boolean silenceSuspected;
+  private boolean silenceOpen;
+  private Instant criticalSince;
+
+  /**
+   * @param lastReport the newest report already staged, or null
+   * @param silenceMultiple silence longer than this many cadences raises an alert
+   */
+  Alerts(Duration cadence, double silenceMultiple, boolean onCritical, Instant started, Instant lastReport) {
+    if (!(silenceMultiple >= 1)) {
+      throw new IllegalArgumentException("silenceMultiple must be at least 1: " + silenceMultiple);
+    }
+    this.cadence = cadence;
+    this.threshold = Duration.ofMillis(Math.round(cadence.toMillis() * silenceMultiple));
+    this.onCritical = onCritical;
+    this.started = started;
+    this.lastReport = lastReport;
+  }
+
+  boolean silenceOpen() {
+    return silenceOpen;
+  }
+
+  boolean criticalOpen() {
+    return criticalSince != null;
+  }
+
+  /** The periodic check: raises the silence alert once the second check in a row finds silence. */
+  List<Event> tick(Instant now) {
+    if (!silent(now)) {
+      silenceSuspected = false;
+      return List.of();
+    }
+    if (silenceOpen()) {
+      return List.of();
+    }
+    if (!silenceSuspected) {
+      silenceSuspected = true;
+      return List.of();
+    }
+    silenceOpen = true;
+    Instant last = lastReport == null ? started : lastReport;
+    String which = lastReport == null ? "no report has been staged since the agent started at " + started
+        : "the last report is from " + lastReport;
+    return List.of(new Event(Kind.SILENCE, true, now, "No heartbeat for " + human(Duration.between(last, now))
+        + " (the monitor reports every " + human(cadence) + "; alerting after " + human(threshold) + "): " + which + "."));
+  }
+
+  /**
+   * A report was staged: it may end a silence, and, when it is the newest report, raise or clear the
+   * CRITICAL alert. {@code detail} says what failed, for the message.
+   */
+  List<Event> onReport(Instant reportTime, String status, String detail, Instant now) {
+    if (lastReport != null && !reportTime.isAfter(lastReport)) {
+      return List.of(); // an older report arriving late changes neither silence nor status
+    }
+    Instant previous = lastReport == null ? started : lastReport;
+    lastReport = reportTime;
+    List<Event> events = new ArrayList<>(2);
+    if (!silent(now)) {
+      silenceSuspected = false;
+      if (silenceOpen()) {
+        events.add(new Event(Kind.SILENCE, false, now, "Heartbeats resumed: a report from " + reportTime
+            + " arrived after " + human(Duration.between(previous, reportTime)) + " of silence."));
+        silenceOpen = false;
+      }
+    }
+    boolean critical = "error".equals(status);
+    if (critical && onCritical && !criticalOpen() && !stale(reportTime, now)) {
+      criticalSince = reportTime;
+      events.add(new Event(Kind.CRITICAL, true, now,
+          "The heartbeat of " + reportTime + " says CRITICAL" + (detail == null || detail.isBlank() ? "." : ": " + detail)));
+    } else if (!critical && criticalOpen()) {
+      events.add(new Event(Kind.CRITICAL, false, now, "Status cleared: the heartbeat of " + reportTime + " says "
+          + ("warn".equals(status) ? "WARNINGS" : "HEALTHY") + " (CRITICAL since " + criticalSince + ")."));
+      criticalSince = null;
+    }
+    return events;
+  }
+
+  private Instant since() {
+    return lastReport == null || lastReport.isBefore(started) ? started : lastReport;
+  }
+
+  private boolean silent(Instant now) {
+    return Duration.between(since(), now).compareTo(threshold) > 0;
+  }
+
+  /** A report older than the silence threshold is history (a catch-up), not news to page about. */
+  private boolean stale(Instant reportTime, Instant now) {
+    return Duration.between(reportTime, now).compareTo(threshold) > 0;
+  }
+
+  /** {@code 45s}, {@code 16m}, {@code 2h 05m}, {@code 3d 04h}. */
+  static String human(Duration d) {
+    long s = Math.max(0, d.toSeconds());
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return s / 60 + "m" + (s % 60 == 0 ? "" : " %02ds".formatted(s % 60));
+    }
+    if (s < 86400) {
+      return "%dh %02dm".formatted(s / 3600, s / 60 % 60);
+    }
+    return "%dd %02dh".formatted(s / 86400, s / 3600 % 24);
+  }
+}

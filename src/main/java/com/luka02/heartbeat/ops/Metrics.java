@@ -1,0 +1,79 @@
+package com.luka02.heartbeat.ops;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+
+/** The agent's Prometheus metrics, in a registry of their own (not the JVM-wide default). */
+final class Metrics {
+  static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+
+  final Counter staged = Counter.builder().name("heartbeat_reports_staged_total")
+      .help("Heartbeat reports staged as new or replaced rows").register(registry);
+  final Counter quarantined = Counter.builder().name("heartbeat_reports_quarantined_total")
+      .help("Heartbeat-named files quarantined as not a valid report").register(registry);
+  final Gauge lastReport = Gauge.builder().name("heartbeat_last_report_timestamp_seconds")
+      .help("The **Timestamp:** of the newest staged report, in Unix seconds").register(registry);
+  final Histogram stagingLatency = Histogram.builder().name("heartbeat_staging_latency_seconds")
+      .help("From a report file's last write to its row's commit, for files that landed while the agent watched")
+      .classicOnly().classicUpperBounds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300).register(registry);
+  final Gauge stagingRows = Gauge.builder().name("heartbeat_staging_rows")
+      .help("Rows in the staging table").register(registry);
+  final Gauge quarantineFiles = Gauge.builder().name("heartbeat_quarantine_files")
+      .help("Files in quarantine now").register(registry);
+  final Counter overflows = Counter.builder().name("heartbeat_watcher_overflows_total")
+      .help("Times the file watcher lost events and a full reconcile followed").register(registry);
+  final Counter reconciles = Counter.builder().name("heartbeat_reconcile_runs_total")
+      .help("Full rescans of the reports tree, by outcome").labelNames("outcome").register(registry);
+  final Gauge lastRollover = Gauge.builder().name("heartbeat_rollover_last_success_timestamp_seconds")
+      .help("When a day was last exported to Parquet and verified, in Unix seconds").register(registry);
+  final Histogram rolloverDuration = Histogram.builder().name("heartbeat_rollover_duration_seconds")
+      .help("Duration of rollover runs that exported or failed at least one day")
+      .classicOnly().classicUpperBounds(0.1, 0.5, 1, 5, 15, 60, 300, 900).register(registry);
+  final Counter rolloverFailures = Counter.builder().name("heartbeat_rollover_failures_total")
+      .help("Days whose export failed (each is retried)").register(registry);
+  final Counter alerts = Counter.builder().name("heartbeat_alerts_total")
+      .help("Alerts raised, by kind: silence (no heartbeat) or critical (a CRITICAL report)")
+      .labelNames("kind").register(registry);
+  final Gauge alertActive = Gauge.builder().name("heartbeat_alert_active")
+      .help("1 while an alert of this kind is open, else 0").labelNames("kind").register(registry);
+  final Counter webhook = Counter.builder().name("heartbeat_webhook_deliveries_total")
+      .help("Alert webhook messages, by outcome: sent, or failed after every retry").labelNames("outcome")
+      .register(registry);
+  final Gauge healthy = Gauge.builder().name("heartbeat_healthy")
+      .help("1 while /health answers 200, else 0").register(registry);
+
+  Metrics() {
+    for (Alerts.Kind kind : Alerts.Kind.values()) {
+      // Present from the start, so that rate() and absent() behave before the first alert.
+      alerts.labelValues(label(kind));
+      alertActive.labelValues(label(kind)).set(0);
+    }
+    for (String outcome : new String[] {"ok", "failed"}) {
+      reconciles.labelValues(outcome);
+    }
+    for (String outcome : new String[] {"sent", "failed"}) {
+      webhook.labelValues(outcome);
+    }
+  }
+
+  static String label(Alerts.Kind kind) {
+    return kind.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  static double seconds(Instant t) {
+    return t.toEpochMilli() / 1000.0;
+  }
+
+  void write(OutputStream out) throws IOException {
+    writer.write(out, registry.scrape());
+  }
+}

@@ -1,0 +1,240 @@
+package com.luka02.heartbeat.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.export.DayResult;
+import com.luka02.heartbeat.ingest.StageListener;
+import com.luka02.heartbeat.report.Check;
+import com.luka02.heartbeat.report.Heartbeat;
+import com.luka02.heartbeat.store.QuarantinedFile;
+import com.luka02.heartbeat.store.StageCounts;
+import com.luka02.heartbeat.store.StagedFile;
+import com.luka02.heartbeat.store.StagingStore;
+import com.luka02.heartbeat.store.StoreStats;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Operating the agent: health, Prometheus metrics, missing-heartbeat and CRITICAL alerts (log,
+ * metric, optional webhook), and the status page. The agent tells it what happens; it serves
+ * {@code /health}, {@code /metrics}, {@code /} and {@code /api/...}.
+ *
+ * <p>{@link #committed}, {@link #check} and the other notifications run on the agent's writer thread;
+ * the handlers run on HTTP threads and only read.
+ */
+public final class Operations implements StageListener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Operations.class);
+  static final String ALIVE_KEY = "agent.alive_at";
+  private static final Duration WEBHOOK_DRAIN = Duration.ofSeconds(5);
+  private static final int DETAIL_CHARS = 160;
+
+  private final Config config;
+  private final StagingStore store;
+  private final Clock clock;
+  private final long startedWallMs;
+  private final Metrics metrics = new Metrics();
+  private final Health health;
+  private final Alerts alerts;
+  private final Webhook webhook;
+  private final StatusPage page;
+  private final ObjectMapper json = new ObjectMapper()
+      .registerModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+  private Operations(Config config, StagingStore store, Clock clock, BooleanSupplier watching) {
+    this.config = config;
+    this.store = store;
+    this.clock = clock;
+    // File mtimes are the file system's wall time, so staging latency is measured on that wall too.
+    this.startedWallMs = System.currentTimeMillis();
+    Config.Alerting a = config.alerting();
+    Duration overdue = Duration.ofMinutes(2).compareTo(a.checkInterval().multipliedBy(4)) > 0
+        ? Duration.ofMinutes(2) : a.checkInterval().multipliedBy(4);
+    this.health = new Health(config.reportsDir(), watching, System::nanoTime, overdue);
+    StoreStats stats = store.stats(LocalDate.ofInstant(clock.instant(), config.zone()));
+    this.alerts = new Alerts(config.cadence(), a.silenceMultiple(), a.onCritical(), clock.instant(), stats.lastReport());
+    this.webhook = a.webhookUrl() == null ? null
+        : new Webhook(a.webhookUrl(), Webhook.BACKOFF, ok -> metrics.webhook.labelValues(ok ? "sent" : "failed").inc());
+    this.page = new StatusPage(store, clock, config.zone(), config.cadence(), json);
+    refresh(stats);
+  }
+
+  /**
+   * Operations for an agent on {@code store}; {@code watching} says whether its file watcher runs.
+   * Reads the store once, to start the silence clock from the newest staged report.
+   */
+  public static Operations create(Config config, StagingStore store, Clock clock, BooleanSupplier watching) {
+    return new Operations(config, store, clock, watching);
+  }
+
+  // ---------------------------------------------------------------- told by the agent, on its writer
+
+  /** Counts the transaction, observes staging latency, and lets the newest report speak to the alerts. */
+  @Override
+  public void committed(List<StagedFile> staged, List<QuarantinedFile> quarantined, StageCounts counts) {
+    metrics.staged.inc(counts.inserted() + counts.replaced());
+    metrics.quarantined.inc(quarantined.size());
+    long now = System.currentTimeMillis();
+    for (StagedFile f : staged) {
+      if (f.mtimeMs() >= startedWallMs) {
+        metrics.stagingLatency.observe(Math.max(0, now - f.mtimeMs()) / 1000.0);
+      }
+    }
+    staged.stream().map(StagedFile::heartbeat).max(Comparator.comparing(Heartbeat::timestamp)).ifPresent(h -> {
+      metrics.lastReport.set(Math.max(metrics.lastReport.get(), Metrics.seconds(h.timestamp())));
+      publish(alerts.onReport(h.timestamp(), h.status(), failures(h), clock.instant()));
+    });
+    if (!staged.isEmpty() || !quarantined.isEmpty()) {
+      health.wrote(clock.instant());
+    }
+  }
+
+  /** The periodic check: proves the store writable, then looks for silence. */
+  public void check() {
+    Instant now = clock.instant();
+    try {
+      store.putState(ALIVE_KEY, now.toString(), now);
+      health.wrote(now);
+    } catch (RuntimeException e) {
+      health.writeFailed(now, e);
+      log.error("the staging store refused a write: {}", e.toString());
+    }
+    publish(alerts.tick(now));
+  }
+
+  public void watcherOverflowed() {
+    metrics.overflows.inc();
+  }
+
+  public void reconciled(boolean ok) {
+    metrics.reconciles.labelValues(ok ? "ok" : "failed").inc();
+  }
+
+  /** A rollover ran; a run that found nothing to do is not timed. */
+  public void rolledOver(List<DayResult> results, Duration took) {
+    if (results.isEmpty()) {
+      return;
+    }
+    metrics.rolloverDuration.observe(took.toNanos() / 1e9);
+    metrics.rolloverFailures.inc(results.stream().filter(r -> !r.ok()).count());
+    if (results.stream().anyMatch(DayResult::ok)) {
+      metrics.lastRollover.set(Metrics.seconds(clock.instant()));
+    }
+  }
+
+  private void publish(List<Alerts.Event> events) {
+    for (Alerts.Event e : events) {
+      String kind = Metrics.label(e.kind());
+      String message = (e.raised() ? "\uD83D\uDD34 " : "\uD83D\uDFE2 ") + "heartbeat-ingester on " + config.host()
+          + ": " + e.message();
+      if (e.raised()) {
+        log.warn("ALERT {}: {}", kind, e.message());
+        metrics.alerts.labelValues(kind).inc();
+      } else {
+        log.info("RECOVERED {}: {}", kind, e.message());
+      }
+      metrics.alertActive.labelValues(kind).set(e.raised() ? 1 : 0);
+      if (webhook != null) {
+        webhook.send(message);
+      }
+    }
+  }
+
+  /** What a report says failed, on one line: {@code Database: Database file not found; ...}. */
+  private static String failures(Heartbeat h) {
+    return h.checks().stream()
+        .filter(c -> "error".equals(c.status()))
+        .map(Operations::oneLine)
+        .collect(Collectors.joining("; "));
+  }
+
+  private static String oneLine(Check c) {
+    String message = c.message() == null ? "" : c.message().strip();
+    int nl = message.indexOf('\n');
+    String first = (nl < 0 ? message : message.substring(0, nl)).strip();
+    if (first.length() > DETAIL_CHARS) {
+      first = first.substring(0, DETAIL_CHARS) + "\u2026";
+    }
+    String name = "Status".equals(c.label()) ? c.section() : c.section() + " " + c.label();
+    return name + ": " + first;
+  }
+
+  // ---------------------------------------------------------------- served
+
+  /** {@code GET /health}: 200 while watching and the store takes writes, else 503; the body says why. */
+  public HttpHandler health() {
+    return ex -> {
+      try (ex) {
+        if (StatusPage.Http.allow(ex, "GET", json)) {
+          Health.Report r = health.check();
+          StatusPage.Http.json(ex, r.healthy() ? 200 : 503, r, json);
+        }
+      }
+    };
+  }
+
+  /** {@code GET /metrics} in the Prometheus text format. */
+  public HttpHandler metrics() {
+    return this::serveMetrics;
+  }
+
+  private void serveMetrics(HttpExchange ex) throws IOException {
+    try (ex) {
+      if (!StatusPage.Http.allow(ex, "GET", json)) {
+        return;
+      }
+      try {
+        refresh(store.stats(LocalDate.ofInstant(clock.instant(), config.zone())));
+      } catch (RuntimeException e) {
+        log.warn("metrics: cannot read the store's figures; serving the last ones: {}", e.toString());
+      }
+      metrics.healthy.set(health.check().healthy() ? 1 : 0);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+      metrics.write(out);
+      StatusPage.Http.send(ex, 200, Metrics.CONTENT_TYPE, out.toByteArray());
+    }
+  }
+
+  private void refresh(StoreStats s) {
+    metrics.stagingRows.set(s.rowsTotal());
+    metrics.quarantineFiles.set(s.quarantined());
+    if (s.lastReport() != null) {
+      metrics.lastReport.set(Math.max(metrics.lastReport.get(), Metrics.seconds(s.lastReport())));
+    }
+    if (s.lastExportAt() != null) {
+      metrics.lastRollover.set(Math.max(metrics.lastRollover.get(), Metrics.seconds(s.lastExportAt())));
+    }
+  }
+
+  /** {@code GET /} and the page's files: they hold no data, only code that fetches it. */
+  public HttpHandler page() {
+    return page::page;
+  }
+
+  /** {@code GET /api/timeline}, {@code /api/latest}, {@code /api/rollovers}: the page's data. */
+  public HttpHandler api() {
+    return page::api;
+  }
+
+  /** Lets queued webhook messages go out, for a few seconds at most. */
+  @Override
+  public void close() {
+    if (webhook != null) {
+      webhook.close(WEBHOOK_DRAIN);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package com.luka02.heartbeat.ops;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the status page draws: one lane for the overall status and one per check, a cell per report,
+ * and the gaps where reports were due and none came. Built by a pure function of the reports.
+ */
+record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes, List<Point> reports, List<Gap> gaps) {
+  static final String OVERALL = "Overall";
+
+  /** A lane; {@code section} and {@code label} are null for the overall status. */
+  record Lane(String name, String section, String label) {}
+
+  /** One report: its overall status and each check's status by lane name. */
+  record Point(Instant at, String file, String status, Map<String, String> checks) {}
+
+  /** A stretch with no report although one was due. */
+  record Gap(Instant from, Instant to, long seconds) {}
+
+  /** One check of one report, as stored in the {@code checks} column. */
+  record Check(String section, String label, String status) {}
+
+  /** A report as read from the store. */
+  record Report(Instant at, String file, String status, List<Check> checks) {}
+
+  /**
+   * Lays out {@code reports} (ordered by time) between {@code from} and {@code to}. A gap is any stretch
+   * longer than twice the cadence without a report, as the daily summaries count them; it is drawn from
+   * when the next report was due.
+   */
+  static Timeline of(List<Report> reports, Instant from, Instant to, Duration cadence) {
+    Map<String, Set<String>> labels = new LinkedHashMap<>();
+    for (Report r : reports) {
+      for (Check c : r.checks()) {
+        labels.computeIfAbsent(c.section(), s -> new LinkedHashSet<>()).add(c.label());
+      }
+    }
+    List<Lane> lanes = new ArrayList<>();
+    lanes.add(new Lane(OVERALL, null, null));
+    // A section with one bullet is one lane named after it; LaunchAgents gets a lane per agent.
+    labels.forEach((section, ls) -> ls.forEach(label ->
+        lanes.add(new Lane(ls.size() == 1 ? section : section + " / " + label, section, label))));
+
+    List<Point> points = new ArrayList<>(reports.size());
+    for (Report r : reports) {
+      Map<String, String> cells = new LinkedHashMap<>();
+      for (Check c : r.checks()) {
+        String name = labels.get(c.section()).size() == 1 ? c.section() : c.section() + " / " + c.label();
+        cells.putIfAbsent(name, c.status() == null ? "unknown" : c.status());
+      }
+      points.add(new Point(r.at(), r.file(), r.status(), cells));
+    }
+    return new Timeline(from, to, cadence.toSeconds(), List.copyOf(lanes), List.copyOf(points),
+        gaps(reports, from, to, cadence));
+  }
+
+  private static List<Gap> gaps(List<Report> reports, Instant from, Instant to, Duration cadence) {
+    Duration tolerance = cadence.multipliedBy(2);
+    List<Gap> gaps = new ArrayList<>();
+    Instant previous = null;
+    for (Report r : reports) {
+      Instant start = previous == null ? from : previous;
+      if (Duration.between(start, r.at()).compareTo(tolerance) > 0) {
+        gaps.add(gap(previous == null ? from : previous.plus(cadence), r.at()));
+      }
+      previous = r.at();
+    }
+    Instant start = previous == null ? from : previous;
+    if (Duration.between(start, to).compareTo(tolerance) > 0) {
+      gaps.add(gap(previous == null ? from : previous.plus(cadence), to));
+    }
+    return gaps;
+  }
+
+  private static Gap gap(Instant from, Instant to) {
+    return new Gap(from, to, Duration.between(from, to).toSeconds());
+  }
+}

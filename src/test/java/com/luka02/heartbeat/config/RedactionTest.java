@@ -1,0 +1,58 @@
+package com.luka02.heartbeat.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RedactionTest {
+  private final Redaction on = Redaction.of(true, List.of());
+
+  @Test
+  void redisCliPasswordIsMasked() {
+    assertEquals("Command failed: redis-cli -h 127.0.0.1 -a [REDACTED] ping",
+        on.apply("Command failed: redis-cli -h 127.0.0.1 -a Sup3r-s3cret! ping"));
+  }
+
+  @Test
+  void passwordTokenAndAuthorizationAreMasked() {
+    assertEquals("url?password=[REDACTED]&user=x", on.apply("url?password=hunter2&user=x"));
+    assertEquals("token: [REDACTED] next", on.apply("token: abc.def.ghi next"));
+    assertEquals("Authorization: [REDACTED]", on.apply("Authorization: Bearer eyJhbGciOi"));
+  }
+
+  @Test
+  void textWithoutSecretsIsUnchanged() {
+    String text = "Database not responding: Cannot find module './knowledge/knowledge.cjs'";
+    assertEquals(text, on.apply(text));
+  }
+
+  @Test
+  void disabledRedactionChangesNothing() {
+    assertEquals("redis-cli -a hunter2", Redaction.of(false, List.of()).apply("redis-cli -a hunter2"));
+  }
+
+  @Test
+  void extraPatternsFromTheConfigAreApplied(@TempDir Path root) throws IOException {
+    Path cfg = Files.writeString(root.resolve("c.json"), "{\"redactPatterns\": [\"apikey_(\\\\w+)\"]}");
+
+    Redaction r = ConfigLoader.load(root, cfg).redaction();
+
+    assertEquals("key apikey_[REDACTED] end", r.apply("key apikey_abc123 end"));
+  }
+
+  @Test
+  void extraPatternWithoutAGroupIsRefusedNamingTheField(@TempDir Path root) throws IOException {
+    Path cfg = Files.writeString(root.resolve("c.json"), "{\"redactPatterns\": [\"secret\"]}");
+
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(root, cfg));
+
+    assertTrue(e.getMessage().contains("redactPatterns") && e.getMessage().contains("group 1"), e.getMessage());
+  }
+}
