@@ -17,12 +17,17 @@ public final class Redaction {
       Pattern.compile("(?i)\\b(?:password|passwd|pwd)\\s*[=:]\\s*([^\\s&;,'\"]+)"),
       Pattern.compile("(?i)\\b(?:token|api[_-]?key|secret)\\s*[=:]\\s*([^\\s&;,'\"]+)"),
       Pattern.compile("(?i)\\bAuthorization:\\s*(.+)"));
-  private static final Redaction NONE = new Redaction(List.of());
+  /** Every built-in pattern needs one of these words; most text has none and is scanned once. */
+  private static final Pattern BUILT_IN_TRIGGER =
+      Pattern.compile("(?i)-a\\s|pass|pwd|token|api[_-]?key|secret|authorization");
+  private static final Redaction NONE = new Redaction(List.of(), List.of());
 
-  private final List<Pattern> patterns;
+  private final List<Pattern> builtIn;
+  private final List<Pattern> extra;
 
-  private Redaction(List<Pattern> patterns) {
-    this.patterns = List.copyOf(patterns);
+  private Redaction(List<Pattern> builtIn, List<Pattern> extra) {
+    this.builtIn = List.copyOf(builtIn);
+    this.extra = List.copyOf(extra);
   }
 
   /** The built-in patterns plus {@code extra} (each needs a group 1), or nothing when {@code enabled} is false. */
@@ -30,15 +35,15 @@ public final class Redaction {
     if (!enabled) {
       return NONE;
     }
-    List<Pattern> all = new ArrayList<>(BUILT_IN);
+    List<Pattern> compiled = new ArrayList<>();
     for (String p : extra) {
-      Pattern compiled = Pattern.compile(p);
-      if (compiled.matcher("").groupCount() < 1) {
+      Pattern c = Pattern.compile(p);
+      if (c.matcher("").groupCount() < 1) {
         throw new PatternSyntaxException("needs a group 1 around the secret", p);
       }
-      all.add(compiled);
+      compiled.add(c);
     }
-    return new Redaction(all);
+    return new Redaction(BUILT_IN, compiled);
   }
 
   public static Redaction none() {
@@ -46,14 +51,22 @@ public final class Redaction {
   }
 
   public boolean enabled() {
-    return !patterns.isEmpty();
+    return !builtIn.isEmpty() || !extra.isEmpty();
   }
 
   /** {@code text} with every secret masked; null stays null. */
   public String apply(String text) {
-    if (text == null || patterns.isEmpty()) {
+    if (text == null || !enabled()) {
       return text;
     }
+    String out = text;
+    if (BUILT_IN_TRIGGER.matcher(text).find()) {
+      out = mask(out, builtIn);
+    }
+    return mask(out, extra);
+  }
+
+  private static String mask(String text, List<Pattern> patterns) {
     String out = text;
     for (Pattern p : patterns) {
       Matcher m = p.matcher(out);

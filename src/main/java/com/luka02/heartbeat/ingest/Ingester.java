@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Ingester {
   private static final Logger log = LoggerFactory.getLogger(Ingester.class);
-  private static final int BATCH = 16_384;
+  /** Files read, parsed and staged together; bounds memory, not transactions (a catch-up commits once). */
+  private static final int BATCH = 4096;
+  private static final int BATCHES_PER_COMMIT = 4;
   /** A report dated further ahead than this is not believed. */
   private static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
   private static final Pattern NAME_DATE = Pattern.compile("^heartbeat_(\\d{4}-\\d{2}-\\d{2})_");
@@ -116,20 +118,25 @@ public final class Ingester {
     long compared = System.nanoTime();
     long[] counts = new long[4]; // added, updated, unchanged, quarantined
     List<String> vanished = changes.vanished();
-    // One transaction for the whole catch-up: one commit, and a crash leaves the store as it was.
-    store.inTransaction(() -> {
-      for (int from = 0; from < toRead.size(); from += BATCH) {
-        List<ReportFiles.Entry> batch = toRead.subList(from, Math.min(toRead.size(), from + BATCH));
-        long read = System.nanoTime();
-        List<Outcome> outcomes = batch.parallelStream()
-            .map(e -> examine(e.path(), e.attrs(), true))
-            .toList();
-        log.debug("read and parsed {} files in {} ms", batch.size(), ms(System.nanoTime() - read));
-        tally(outcomes, seen, options, counts);
-      }
-      store.forgetPaths(vanished);
-      return null;
-    });
+    // A transaction per group of batches: far fewer commits than one per batch, while DuckDB holds
+    // a bounded number of uncommitted rows in memory. A crash loses at most the open group, which
+    // the next catch-up redoes.
+    for (int from = 0; from < toRead.size(); from += BATCH * BATCHES_PER_COMMIT) {
+      List<ReportFiles.Entry> group = toRead.subList(from, Math.min(toRead.size(), from + BATCH * BATCHES_PER_COMMIT));
+      store.inTransaction(() -> {
+        for (int b = 0; b < group.size(); b += BATCH) {
+          List<ReportFiles.Entry> batch = group.subList(b, Math.min(group.size(), b + BATCH));
+          long read = System.nanoTime();
+          List<Outcome> outcomes = batch.parallelStream()
+              .map(e -> examine(e.path(), e.attrs(), true))
+              .toList();
+          log.debug("read and parsed {} files in {} ms", batch.size(), ms(System.nanoTime() - read));
+          tally(outcomes, seen, options, counts);
+        }
+        return null;
+      });
+    }
+    store.forgetPaths(vanished);
     long staged = System.nanoTime();
     long forgotten = vanished.size();
     CatchupResult result = new CatchupResult(walk.entries().size(), counts[0], counts[1], unchanged + counts[2],

@@ -344,12 +344,17 @@ public final class StagingStore implements AutoCloseable {
       }
       Path csv = file.resolveSibling("." + file.getFileName() + ".incoming-" + ProcessHandle.current().pid() + ".csv");
       try {
+        long start = System.nanoTime();
         List<String> lines = files.parallelStream().map(f -> RowCsv.line(f, now)).toList();
+        long built = System.nanoTime();
         try (var out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
           for (String line : lines) {
             out.write(line);
           }
         }
+        long written = System.nanoTime();
+        log.debug("csv of {} rows: built {} ms, written {} ms", files.size(), (built - start) / 1_000_000,
+            (written - built) / 1_000_000);
         s.execute("INSERT INTO incoming SELECT * FROM read_csv(" + literal(csv.toString())
             + ", columns = " + RowCsv.readCsvColumns() + ", header = false, auto_detect = false, delim = ',',"
             + " quote = '\"', escape = '\"', allow_quoted_nulls = false, strict_mode = true)");
