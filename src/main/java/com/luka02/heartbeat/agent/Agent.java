@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements Backend {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   private static final Duration ROLLOVER_TICK = Duration.ofSeconds(30);
+  /** About a week of reports: below this, work is routine and the heap is left alone. */
+  private static final long BIG_WORK_REPORTS = 2_000;
   private static final Duration ROLLOVER_RETRY = Duration.ofMinutes(5);
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
   private static final Duration REQUEST_WAIT = Duration.ofMinutes(5);
@@ -251,8 +253,9 @@ public final class Agent implements Backend {
     boolean ok = false;
     try {
       Instant youngerThan = clock.instant().minus(config.incompleteGrace());
-      ingester.catchup(CatchupOptions.FULL, youngerThan, settling::touch);
+      CatchupResult r = ingester.catchup(CatchupOptions.FULL, youngerThan, settling::touch);
       scheduleSettleCheck();
+      returnMemoryAfter(r.added() + r.updated() + r.quarantined());
       ok = true;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -270,6 +273,18 @@ public final class Agent implements Backend {
     List<DayResult> results = rollover.runDue();
     ops.rolledOver(results, Duration.ofNanos(System.nanoTime() - start));
     trigger.ran(now, results.stream().allMatch(DayResult::ok));
+    returnMemoryAfter(results.size() * 288L);
+  }
+
+  /**
+   * After a burst of work (a start-up catch-up of months, a rollover of many days) the JVM keeps the
+   * heap it grew for it. A collection then lets G1 give that memory back, so that an agent that
+   * spends its life idle between reports stays small. Routine work never triggers it.
+   */
+  private static void returnMemoryAfter(long reports) {
+    if (reports >= BIG_WORK_REPORTS) {
+      System.gc();
+    }
   }
 
   // ---------------------------------------------------------------- backend

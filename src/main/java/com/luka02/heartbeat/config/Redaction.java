@@ -17,9 +17,8 @@ public final class Redaction {
       Pattern.compile("(?i)\\b(?:password|passwd|pwd)\\s*[=:]\\s*([^\\s&;,'\"]+)"),
       Pattern.compile("(?i)\\b(?:token|api[_-]?key|secret)\\s*[=:]\\s*([^\\s&;,'\"]+)"),
       Pattern.compile("(?i)\\bAuthorization:\\s*(.+)"));
-  /** Every built-in pattern needs one of these words; most text has none and is scanned once. */
-  private static final Pattern BUILT_IN_TRIGGER =
-      Pattern.compile("(?i)-a\\s|pass|pwd|token|api[_-]?key|secret|authorization");
+  /** Every built-in pattern needs one of these; most text has none and is scanned once, lowercased. */
+  private static final List<String> TRIGGERS = List.of("-a", "pass", "pwd", "token", "api", "secret", "authorization");
   private static final Redaction NONE = new Redaction(List.of(), List.of());
 
   private final List<Pattern> builtIn;
@@ -60,10 +59,21 @@ public final class Redaction {
       return text;
     }
     String out = text;
-    if (BUILT_IN_TRIGGER.matcher(text).find()) {
+    if (!builtIn.isEmpty() && mayHoldSecret(text)) {
       out = mask(out, builtIn);
     }
     return mask(out, extra);
+  }
+
+  /** A plain search: a regular expression with alternatives tries each one at every character. */
+  private static boolean mayHoldSecret(String text) {
+    String lower = text.toLowerCase(java.util.Locale.ROOT);
+    for (String t : TRIGGERS) {
+      if (lower.contains(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String mask(String text, List<Pattern> patterns) {

@@ -114,6 +114,9 @@ public final class Ingester {
         toRead.add(e);
       }
     }
+    // Reports in time order, so that each day's rows sit together in the table: a rollover of one
+    // day then reads one day's worth, however much is staged. The name carries the time.
+    toRead.sort(Comparator.comparing(e -> e.path().getFileName().toString()));
     long unchanged = inScope - toRead.size();
     long compared = System.nanoTime();
     long[] counts = new long[4]; // added, updated, unchanged, quarantined

@@ -54,6 +54,13 @@ public final class StagingStore implements AutoCloseable {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * What one staging transaction brings: rows loaded from CSV, with their files' size and mtime.
+   * Always recreated, never emptied with DELETE: DuckDB keeps a temp table's memory after a DELETE,
+   * which made a long-running agent grow with every reconcile.
+   */
+  private static final String EMPTY_INCOMING = "CREATE OR REPLACE TEMP TABLE incoming AS "
+      + "SELECT *, 0::BIGINT AS size, 0::BIGINT AS mtime_ms FROM heartbeats LIMIT 0";
   private static final Logger log = LoggerFactory.getLogger(StagingStore.class);
 
   private final Path file;
@@ -143,9 +150,7 @@ public final class StagingStore implements AutoCloseable {
           s.execute(statement);
         }
       }
-      // What one staging transaction brings: rows loaded from CSV, with their files' size and mtime.
-      s.execute("CREATE TEMP TABLE IF NOT EXISTS incoming AS "
-          + "SELECT *, 0::BIGINT AS size, 0::BIGINT AS mtime_ms FROM heartbeats LIMIT 0");
+      s.execute(EMPTY_INCOMING);
       s.execute("CREATE OR REPLACE TEMP VIEW incoming_rows AS SELECT * EXCLUDE (size, mtime_ms) FROM incoming");
       s.execute("CREATE OR REPLACE TEMP VIEW incoming_seen AS SELECT source_path AS path, size, mtime_ms, "
           + "content_hash, \"timestamp\" AS report_ts, ingested_at AS seen_at FROM incoming");
@@ -237,8 +242,7 @@ public final class StagingStore implements AutoCloseable {
   public Changes changes(List<WalkedFile> walked, boolean withVanished) {
     Path csv = file.resolveSibling("." + file.getFileName() + ".walked-" + ProcessHandle.current().pid() + ".csv");
     try (Statement s = conn.createStatement()) {
-      s.execute("CREATE TEMP TABLE IF NOT EXISTS walked (path VARCHAR, size BIGINT, mtime_ms BIGINT)");
-      s.execute("DELETE FROM walked");
+      s.execute("CREATE OR REPLACE TEMP TABLE walked (path VARCHAR, size BIGINT, mtime_ms BIGINT)");
       try (var out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
         StringBuilder line = new StringBuilder(256);
         for (WalkedFile w : walked) {
@@ -270,7 +274,7 @@ public final class StagingStore implements AutoCloseable {
           }
         }
       }
-      s.execute("DELETE FROM walked");
+      s.execute("DROP TABLE walked"); // frees its memory; a DELETE would not
       return new Changes(changed, vanished);
     } catch (SQLException | IOException e) {
       throw new StoreException("staging database " + file + ": cannot compare the walk: " + e.getMessage(), e);
@@ -315,6 +319,9 @@ public final class StagingStore implements AutoCloseable {
         loadIncoming(files, committed);
         long loaded = System.nanoTime();
         StageCounts counts = applyIncoming(bad, committed, replaceAll);
+        try (Statement s = conn.createStatement()) {
+          s.execute(EMPTY_INCOMING);
+        }
         log.debug("staged {} files: load {} ms, merge {} ms", files.size() + bad.size(),
             (loaded - start) / 1_000_000, (System.nanoTime() - loaded) / 1_000_000);
         if (own) {
@@ -338,7 +345,7 @@ public final class StagingStore implements AutoCloseable {
 
   private void loadIncoming(List<StagedFile> files, OffsetDateTime now) throws SQLException {
     try (Statement s = conn.createStatement()) {
-      s.execute("DELETE FROM incoming");
+      s.execute(EMPTY_INCOMING);
       if (files.isEmpty()) {
         return;
       }
@@ -357,7 +364,8 @@ public final class StagingStore implements AutoCloseable {
             (written - built) / 1_000_000);
         s.execute("INSERT INTO incoming SELECT * FROM read_csv(" + literal(csv.toString())
             + ", columns = " + RowCsv.readCsvColumns() + ", header = false, auto_detect = false, delim = ',',"
-            + " quote = '\"', escape = '\"', allow_quoted_nulls = false, strict_mode = true)");
+            + " quote = '\"', escape = '\"', allow_quoted_nulls = false, strict_mode = true)"
+            + " ORDER BY \"timestamp\"");
       } catch (IOException e) {
         throw new SQLException("cannot write " + csv + ": " + e.getMessage(), e);
       } finally {
@@ -415,6 +423,7 @@ public final class StagingStore implements AutoCloseable {
       s.execute("""
           INSERT INTO heartbeats SELECT n.* FROM incoming_rows n
           WHERE NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h."timestamp" = n."timestamp")
+          ORDER BY n."timestamp"
           """);
       s.execute("DELETE FROM seen_files WHERE path IN (SELECT path FROM incoming_seen)");
       s.execute("INSERT INTO seen_files SELECT * FROM incoming_seen");

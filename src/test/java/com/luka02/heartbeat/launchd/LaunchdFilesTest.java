@@ -59,7 +59,7 @@ class LaunchdFilesTest {
         Map<String, Object> plist = renderPlist(root);
 
         assertEquals(LABEL, plist.get("Label"));
-        assertEquals(List.of(JAVA, "-Xmx256m", "-jar", JAR, "--root", root.toString(), "run"),
+        assertEquals(List.of(JAVA, "-Xmx256m", "-XX:G1PeriodicGCInterval=60000", "-jar", JAR, "--root", root.toString(), "run"),
                 plist.get("ProgramArguments"));
         assertEquals(true, plist.get("RunAtLoad"));
         assertEquals(Map.of("SuccessfulExit", false), plist.get("KeepAlive"));
@@ -98,7 +98,8 @@ class LaunchdFilesTest {
         Map<String, Object> plist = renderPlist(root);
 
         assertEquals(root.toString(), plist.get("WorkingDirectory"));
-        assertEquals(root.toString(), ((List<?>) plist.get("ProgramArguments")).get(5));
+        List<?> args = (List<?>) plist.get("ProgramArguments");
+        assertEquals(root.toString(), args.get(args.indexOf("--root") + 1));
     }
 
     @Test
