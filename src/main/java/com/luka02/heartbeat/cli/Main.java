@@ -26,7 +26,7 @@ import picocli.CommandLine.ScopeType;
     description = "Stages OPS-Atomic heartbeat reports into DuckDB as they land and rolls them over to Parquet daily.",
     subcommands = {
         RunCommand.class, CatchupCommand.class, QueryCommand.class, RolloverCommand.class,
-        StatusCommand.class, CommandLine.HelpCommand.class},
+        StatusCommand.class, com.luka02.heartbeat.bench.BenchCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",

@@ -1,0 +1,491 @@
+package com.luka02.heartbeat.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
+
+/**
+ * A deterministic reports tree shaped like the real one (shared FORMAT.md): 288 reports a day on a
+ * drifting five-minute cadence with missed runs and CI bursts, the real status mix, 67-line stack
+ * traces, older files directly under {@code g/reports/}, conflict copies and non-heartbeat neighbours.
+ *
+ * <p>Each day is planned from its own seed, so any subset of days can be written alone.
+ */
+final class Corpus {
+  static final int REPORTS_PER_DAY = 288;
+  static final Duration CADENCE = Duration.ofMinutes(5);
+  /** About this many non-heartbeat neighbours share a year's tree. */
+  static final int NEIGHBOURS_PER_YEAR = 1000;
+  /** The first tenth of the days was written by an older monitor directly under g/reports/. */
+  static final double OLD_LAYOUT_SHARE = 0.1;
+  static final double MISSED_RUN_CHANCE = 0.004;
+  static final double CONFLICT_COPY_CHANCE = 1.0 / 5000;
+  /** One real file in 781 has a timestamp a second later than its name. */
+  static final double NAME_MISMATCH_CHANCE = 1.0 / 781;
+
+  private static final DateTimeFormatter NAME =
+      DateTimeFormatter.ofPattern("'heartbeat_'yyyy-MM-dd_HH-mm-ss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter OPS_NAME =
+      DateTimeFormatter.ofPattern("'OPS_ATOMIC_'yyMMdd_HHmmss'.md'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter COMPACT = DateTimeFormatter.BASIC_ISO_DATE;
+
+  private static final String OK = "\u2705";
+  private static final String WARN = "\u26A0\uFE0F";
+  private static final String ERROR = "\u274C";
+
+  /** The kinds of report seen in the field, with their share in percent. */
+  enum Kind {
+    HEALTHY(42, "ok", "ok"),
+    WARNINGS(10, "warn", "ok"),
+    CRITICAL_DB_MISSING(24, "error", "error"),
+    CRITICAL_ALL_DOWN(5, "error", "error"),
+    CI_SKIPPED(9, "warn", "skipped"),
+    CRITICAL_STACK_TRACE(10, "error", "error");
+
+    final int percent;
+    /** The row's {@code status} and {@code database_status}, as FORMAT.md defines them. */
+    final String status;
+    final String databaseStatus;
+
+    Kind(int percent, String status, String databaseStatus) {
+      this.percent = percent;
+      this.status = status;
+      this.databaseStatus = databaseStatus;
+    }
+
+    static Kind pick(Random rnd) {
+      int roll = rnd.nextInt(100);
+      for (Kind k : values()) {
+        roll -= k.percent;
+        if (roll < 0) {
+          return k;
+        }
+      }
+      throw new AssertionError("shares add up to 100");
+    }
+  }
+
+  /** What to generate: {@code days} days from {@code firstDay}, from {@code seed}. */
+  record Spec(LocalDate firstDay, int days, long seed) {
+    Spec {
+      if (days < 1) {
+        throw new IllegalArgumentException("days must be at least 1: " + days);
+      }
+    }
+
+    int oldLayoutDays() {
+      return (int) Math.ceil(days * OLD_LAYOUT_SHARE);
+    }
+
+    int neighbours() {
+      return Math.max(10, (int) Math.round((double) NEIGHBOURS_PER_YEAR * days / 365));
+    }
+
+    LocalDate day(int index) {
+      return firstDay.plusDays(index);
+    }
+  }
+
+  /**
+   * One heartbeat file. {@code variant} picks between equally real renderings of a kind;
+   * a conflict copy repeats the report before it, byte for byte.
+   */
+  record ReportFile(String relativePath, Instant timestamp, Kind kind, int durationMs, int variant,
+      boolean conflictCopy) {
+    String fileName() {
+      return relativePath.substring(relativePath.lastIndexOf('/') + 1);
+    }
+
+    /** When the monitor finished writing it. */
+    Instant writtenAt() {
+      return timestamp.plusMillis(durationMs + (conflictCopy ? 120_000 : 0));
+    }
+
+    String content() {
+      return render(timestamp, kind, durationMs, variant);
+    }
+  }
+
+  /** A file in the reports tree that is not a heartbeat. */
+  record Neighbour(String relativePath, String content, Instant writtenAt) {}
+
+  /** What was written. */
+  record Stats(long reports, long heartbeatFiles, long conflictCopies, long oldLayoutFiles, long neighbours,
+      long bytes, Map<Kind, Long> mix) {}
+
+  private Corpus() {}
+
+  /** The heartbeat files of day {@code index}, in time order; exactly {@link #REPORTS_PER_DAY} reports. */
+  static List<ReportFile> planDay(Spec spec, int index) {
+    Random rnd = new Random(spec.seed() * 1_000_003L + index);
+    Instant dayStart = spec.day(index).atStartOfDay(ZoneOffset.UTC).toInstant();
+    String dir = index < spec.oldLayoutDays() ? "g/reports/" : "g/reports/ops_atomic/";
+    // Missed runs leave gaps; as many CI runs land seconds apart after one regular run, so that
+    // every day holds the same number of reports and the corpus size is exact.
+    boolean[] missed = new boolean[REPORTS_PER_DAY];
+    int misses = 0;
+    for (int slot = 1; slot < REPORTS_PER_DAY - 1; slot++) {
+      if (rnd.nextDouble() < MISSED_RUN_CHANCE) {
+        missed[slot] = true;
+        misses++;
+      }
+    }
+    int burstAfter = misses == 0 ? -1 : pickUnmissed(rnd, missed);
+    List<ReportFile> files = new ArrayList<>(REPORTS_PER_DAY + 2);
+    long t = dayStart.toEpochMilli() + rnd.nextInt(20_000);
+    for (int slot = 0; slot < REPORTS_PER_DAY; slot++) {
+      int duration = 0;
+      if (!missed[slot]) {
+        Kind kind = Kind.pick(rnd);
+        duration = duration(kind, rnd);
+        add(files, dir, Instant.ofEpochMilli(t), kind, duration, rnd);
+      }
+      if (slot == burstAfter) {
+        long ci = t;
+        for (int extra = 0; extra < misses; extra++) {
+          ci += 3_000 + rnd.nextInt(12_000);
+          add(files, dir, Instant.ofEpochMilli(ci), Kind.CI_SKIPPED, duration(Kind.CI_SKIPPED, rnd), rnd);
+        }
+      }
+      // The next run starts five minutes after this one ended: the cadence drifts by each run's length.
+      t += CADENCE.toMillis() + duration + rnd.nextInt(200);
+    }
+    return files;
+  }
+
+  private static int pickUnmissed(Random rnd, boolean[] missed) {
+    while (true) {
+      int slot = rnd.nextInt(REPORTS_PER_DAY - 1);
+      if (!missed[slot] && !missed[slot + 1]) {
+        return slot;
+      }
+    }
+  }
+
+  private static void add(List<ReportFile> files, String dir, Instant ts, Kind kind, int duration, Random rnd) {
+    Instant named = rnd.nextDouble() < NAME_MISMATCH_CHANCE ? ts.minusSeconds(1) : ts;
+    String base = NAME.format(named);
+    int variant = rnd.nextInt(2);
+    ReportFile f = new ReportFile(dir + base + ".md", ts, kind, duration, variant, false);
+    files.add(f);
+    if (rnd.nextDouble() < CONFLICT_COPY_CHANCE) {
+      files.add(new ReportFile(dir + base + " 2.md", ts, kind, duration, variant, true));
+    }
+  }
+
+  private static int duration(Kind kind, Random rnd) {
+    return switch (kind) {
+      case HEALTHY, WARNINGS -> 35 + rnd.nextInt(45);
+      case CRITICAL_DB_MISSING, CRITICAL_ALL_DOWN -> 55 + rnd.nextInt(80);
+      case CI_SKIPPED -> 30 + rnd.nextInt(20);
+      case CRITICAL_STACK_TRACE -> 85 + rnd.nextInt(170);
+    };
+  }
+
+  /** The non-heartbeat files of day {@code index}: export summaries, OPS_ATOMIC runs and session notes. */
+  static List<Neighbour> neighboursOfDay(Spec spec, int index) {
+    Random rnd = new Random(~(spec.seed() * 1_000_003L + index));
+    int total = spec.neighbours();
+    int from = (int) ((long) index * total / spec.days());
+    int to = (int) ((long) (index + 1) * total / spec.days());
+    LocalDate day = spec.day(index);
+    Instant dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+    List<Neighbour> out = new ArrayList<>();
+    for (int n = from; n < to; n++) {
+      Instant at = dayStart.plusSeconds(rnd.nextInt(86_400)).plusMillis(rnd.nextInt(1000));
+      if (n == from) {
+        // The old exporter left one summary per day; they live in the summary folder.
+        Instant exportedAt = dayStart.plus(Duration.ofHours(19).plusMinutes(30)).plusMillis(rnd.nextInt(900));
+        out.add(new Neighbour("g/reports/parquet/parquet_export_summary_" + COMPACT.format(day) + ".md",
+            exportSummary(exportedAt, REPORTS_PER_DAY, COMPACT.format(day)), exportedAt));
+      } else if (n % 6 == 5) {
+        out.add(new Neighbour("g/reports/sessions/session_" + COMPACT.format(day) + "_" + n + ".md",
+            sessionNote(at, rnd), at));
+      } else {
+        out.add(new Neighbour("g/reports/" + OPS_NAME.format(at), opsAtomic(at, rnd), at));
+      }
+    }
+    return out;
+  }
+
+  /** Writes the days {@code include} accepts under {@code root}, files stamped with the time they were written. */
+  static Stats write(Path root, Spec spec, IntPredicate include) {
+    AtomicLong bytes = new AtomicLong();
+    List<Stats> perDay = IntStream.range(0, spec.days()).filter(include).parallel()
+        .mapToObj(i -> writeDay(root, spec, i, bytes)).toList();
+    Map<Kind, Long> mix = new EnumMap<>(Kind.class);
+    long reports = 0;
+    long files = 0;
+    long copies = 0;
+    long old = 0;
+    long neighbours = 0;
+    for (Stats s : perDay) {
+      reports += s.reports();
+      files += s.heartbeatFiles();
+      copies += s.conflictCopies();
+      old += s.oldLayoutFiles();
+      neighbours += s.neighbours();
+      s.mix().forEach((k, v) -> mix.merge(k, v, Long::sum));
+    }
+    return new Stats(reports, files, copies, old, neighbours, bytes.get(), mix);
+  }
+
+  static Stats write(Path root, Spec spec) {
+    return write(root, spec, i -> true);
+  }
+
+  private static Stats writeDay(Path root, Spec spec, int index, AtomicLong bytes) {
+    Map<Kind, Long> mix = new EnumMap<>(Kind.class);
+    List<ReportFile> files = planDay(spec, index);
+    List<Neighbour> neighbours = neighboursOfDay(spec, index);
+    long copies = 0;
+    long old = 0;
+    try {
+      for (ReportFile f : files) {
+        bytes.addAndGet(writeFile(root.resolve(f.relativePath()), f.content(), f.writtenAt()));
+        if (f.conflictCopy()) {
+          copies++;
+        } else {
+          mix.merge(f.kind(), 1L, Long::sum);
+        }
+        if (!f.relativePath().startsWith("g/reports/ops_atomic/")) {
+          old++;
+        }
+      }
+      for (Neighbour n : neighbours) {
+        bytes.addAndGet(writeFile(root.resolve(n.relativePath()), n.content(), n.writtenAt()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the corpus under " + root + ": " + e.getMessage(), e);
+    }
+    return new Stats(files.size() - copies, files.size(), copies, old, neighbours.size(), 0, mix);
+  }
+
+  private static long writeFile(Path file, String content, Instant writtenAt) throws IOException {
+    Files.createDirectories(file.getParent());
+    byte[] data = content.getBytes(StandardCharsets.UTF_8);
+    Files.write(file, data);
+    // A past mtime, as on a real tree: the agent treats files younger than its grace period as in flight.
+    Files.setLastModifiedTime(file, FileTime.from(writtenAt));
+    return data.length;
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  /** The file name the monitor gives a report taken at {@code t}. */
+  static String fileName(Instant t) {
+    return NAME.format(t) + ".md";
+  }
+
+  /** A report as the monitor writes it: UTF-8 text with LF endings and a trailing newline. */
+  static String render(Instant timestamp, Kind kind, int durationMs, int variant) {
+    String redis = OK + " Redis responding";
+    String database = OK + " Database file exists";
+    String api = OK + " Endpoint responding";
+    String agents = agent("optimizer", true) + agent("digest", true);
+    String status = OK + " HEALTHY";
+    String summary = "\uD83D\uDFE2 **ALL SYSTEMS OPERATIONAL**";
+    switch (kind) {
+      case HEALTHY -> { }
+      case WARNINGS -> api = WARN + " Endpoint not responding";
+      case CRITICAL_DB_MISSING -> {
+        database = ERROR + " Database file not found";
+        api = variant == 0 ? api : WARN + " Endpoint not responding";
+      }
+      case CRITICAL_ALL_DOWN -> {
+        redis = ERROR + " Redis not responding: undefined";
+        database = ERROR + " Database file not found";
+        api = WARN + " Endpoint not responding";
+        agents = agent("optimizer", false) + agent("digest", false);
+      }
+      case CI_SKIPPED -> {
+        redis = ERROR + " Skipped in CI";
+        database = ERROR + " Skipped in CI";
+        api = WARN + " Endpoint not responding";
+        agents = "- **Status:** " + ERROR + " Skipped in CI\n";
+      }
+      case CRITICAL_STACK_TRACE -> {
+        redis = variant == 0 ? redis : ERROR + " Redis not responding: undefined";
+        database = ERROR + " Database not responding: " + STACK_TRACE;
+        api = WARN + " Endpoint not responding";
+      }
+    }
+    if (kind.status.equals("warn")) {
+      status = WARN + "  WARNINGS";
+      summary = "\uD83D\uDFE1 **WARNINGS PRESENT** - Review recommended";
+    } else if (kind.status.equals("error")) {
+      status = ERROR + " CRITICAL";
+      summary = "\uD83D\uDD34 **CRITICAL ISSUES DETECTED** - Immediate attention required";
+    }
+    return """
+        # OPS-Atomic Monitor Heartbeat
+
+        **Timestamp:** %s
+        **Status:** %s
+        **Duration:** %dms
+
+        ---
+
+        ## Health Checks
+
+        ### Redis
+
+        - **Status:** %s
+
+        ### Database
+
+        - **Status:** %s
+
+        ### API Endpoints
+
+        - **API Health:** %s
+
+        ### LaunchAgents
+
+        %s
+        ---
+
+        ## Summary
+
+        %s
+
+        **Next Check:** 5 minutes from now
+
+        ---
+
+        *Generated by ops_atomic_monitor.cjs*
+        """.formatted(STAMP.format(timestamp), status, durationMs, redis, database, api, agents, summary);
+  }
+
+  private static String agent(String name, boolean loaded) {
+    return "- **com.02luka." + name + ":** " + (loaded ? OK + " LaunchAgent loaded" : ERROR + " LaunchAgent not loaded")
+        + "\n";
+  }
+
+  private static final String REPO = "/Users/ops/Library/CloudStorage/GoogleDrive-ops@example.com/My Drive/02luka/02luka-repo";
+
+  /** The shell error and Node stack trace an older monitor pasted into the Database bullet (67-line files). */
+  private static final String STACK_TRACE = """
+      Command failed: cd "%1$s" && timeout 5 node -e "
+          const db = require('./knowledge/knowledge.cjs');
+          db.prepare('SELECT 1 AS test').get();
+          console.log('OK');
+        "
+      node:internal/modules/cjs/loader:1413
+        throw err;
+        ^
+
+      Error: Cannot find module './knowledge/knowledge.cjs'
+      Require stack:
+      - %1$s/[eval]
+          at Module._resolveFilename (node:internal/modules/cjs/loader:1410:15)
+          at defaultResolveImpl (node:internal/modules/cjs/loader:1051:19)
+          at resolveForCJSWithHooks (node:internal/modules/cjs/loader:1056:22)
+          at Module._load (node:internal/modules/cjs/loader:1219:37)
+          at TracingChannel.traceSync (node:diagnostics_channel:322:14)
+          at wrapModuleLoad (node:internal/modules/cjs/loader:238:24)
+          at Module.require (node:internal/modules/cjs/loader:1493:12)
+          at require (node:internal/modules/helpers:152:16)
+          at [eval]:2:16
+          at runScriptInThisContext (node:internal/vm:219:10) {
+        code: 'MODULE_NOT_FOUND',
+        requireStack: [
+          '%1$s/[eval]'
+        ]
+      }
+
+      Node.js v24.7.0
+      """.formatted(REPO);
+
+  private static String exportSummary(Instant at, int rows, String compactDay) {
+    return """
+        # Parquet Export Summary
+
+        **Date:** %s
+        **Status:** %s Success
+
+        ## Export Details
+
+        - **Row Count:** %d
+        - **File Size:** 11.39 KB
+        - **Duration:** 126ms
+        - **Output File:** `ops_atomic_%s.parquet`
+        - **Compression:** Snappy
+
+        ## Validation
+
+        - %5$s DuckDB export successful
+        - %5$s Parquet file created
+        - %5$s Compression applied
+
+        ---
+
+        *Generated by parquet_exporter.cjs*
+        """.formatted(STAMP.format(at), OK, rows, compactDay, OK);
+  }
+
+  private static String opsAtomic(Instant at, Random rnd) {
+    int warn = rnd.nextInt(3);
+    return """
+        # OPS Atomic Run \u2014 %s
+
+        | Metric | Count |
+        | ------ | ----- |
+        | PASS | %d |
+        | WARN | %d |
+        | FAIL | 0 |
+
+        ## Overall Status
+
+        - Status: **%s**
+        - Host: ops-mac-mini.local
+        - Report ID: %s
+        - Working Directory: %s
+
+        ## Phase Results
+
+        ### Phase 1: Smoke Tests \u2014 PASS
+
+        ```
+        === 02LUKA Smoke Test ===
+        Testing API Capabilities... %s PASS (200)
+        Testing UI Index... %s PASS (200)
+        ```
+
+        ### Phase 4: Report Generation \u2014 PASS
+
+        _No output recorded._
+        """.formatted(at.toString(), 4 - warn, warn, warn == 0 ? "PASS" : "WARN", OPS_NAME.format(at), REPO, OK, OK);
+  }
+
+  private static String sessionNote(Instant at, Random rnd) {
+    return """
+        # Session notes
+
+        **Timestamp:** %s
+        **Status:** %s
+
+        - looked at the heartbeat dashboard
+        - %s
+        """.formatted(STAMP.format(at), rnd.nextBoolean() ? OK + " HEALTHY" : "in progress",
+        rnd.nextBoolean() ? "restarted the digest agent" : "nothing to report");
+  }
+}
