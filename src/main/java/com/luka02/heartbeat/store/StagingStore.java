@@ -214,20 +214,6 @@ public final class StagingStore implements AutoCloseable {
 
   // ---------------------------------------------------------------- staging
 
-  /** Everything recorded about seen files, by relative path. */
-  public Map<String, SeenFile> seenFiles() {
-    Map<String, SeenFile> seen = new HashMap<>();
-    try (Statement s = conn.createStatement();
-        ResultSet rs = s.executeQuery("SELECT path, size, mtime_ms, content_hash, report_ts FROM seen_files")) {
-      while (rs.next()) {
-        seen.put(rs.getString(1), new SeenFile(rs.getLong(2), rs.getLong(3), rs.getString(4), instant(rs, 5)));
-      }
-      return seen;
-    } catch (SQLException e) {
-      throw fail("read seen files", e);
-    }
-  }
-
   /** A file found by a walk, as compared with what was recorded. */
   public record WalkedFile(String path, long size, long mtimeMs) {}
 
@@ -240,21 +226,16 @@ public final class StagingStore implements AutoCloseable {
    * each new or different path to its record (null when new).
    */
   public Changes changes(List<WalkedFile> walked, boolean withVanished) {
-    Path csv = file.resolveSibling("." + file.getFileName() + ".walked-" + ProcessHandle.current().pid() + ".csv");
     try (Statement s = conn.createStatement()) {
       s.execute("CREATE OR REPLACE TEMP TABLE walked (path VARCHAR, size BIGINT, mtime_ms BIGINT)");
-      try (var out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-        StringBuilder line = new StringBuilder(256);
-        for (WalkedFile w : walked) {
-          line.setLength(0);
-          RowCsv.quote(line, w.path());
-          line.append(',').append(w.size()).append(',').append(w.mtimeMs()).append('\n');
-          out.append(line);
-        }
+      List<String> lines = new ArrayList<>(walked.size());
+      StringBuilder line = new StringBuilder(256);
+      for (WalkedFile w : walked) {
+        line.setLength(0);
+        RowCsv.quote(line, w.path());
+        lines.add(line.append(',').append(w.size()).append(',').append(w.mtimeMs()).append('\n').toString());
       }
-      s.execute("INSERT INTO walked SELECT * FROM read_csv(" + literal(csv.toString())
-          + ", columns = {'path': 'VARCHAR', 'size': 'BIGINT', 'mtime_ms': 'BIGINT'}, header = false,"
-          + " auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true)");
+      loadCsv(s, "walked", lines, "{'path': 'VARCHAR', 'size': 'BIGINT', 'mtime_ms': 'BIGINT'}", "");
       Map<String, SeenFile> changed = new HashMap<>();
       try (ResultSet rs = s.executeQuery("""
           SELECT w.path, s.size, s.mtime_ms, s.content_hash, s.report_ts, s.path IS NULL
@@ -276,14 +257,8 @@ public final class StagingStore implements AutoCloseable {
       }
       s.execute("DROP TABLE walked"); // frees its memory; a DELETE would not
       return new Changes(changed, vanished);
-    } catch (SQLException | IOException e) {
+    } catch (SQLException e) {
       throw new StoreException("staging database " + file + ": cannot compare the walk: " + e.getMessage(), e);
-    } finally {
-      try {
-        Files.deleteIfExists(csv);
-      } catch (IOException ignored) {
-        // Overwritten by the next walk.
-      }
     }
   }
 
@@ -346,34 +321,40 @@ public final class StagingStore implements AutoCloseable {
   private void loadIncoming(List<StagedFile> files, OffsetDateTime now) throws SQLException {
     try (Statement s = conn.createStatement()) {
       s.execute(EMPTY_INCOMING);
-      if (files.isEmpty()) {
-        return;
-      }
-      Path csv = file.resolveSibling("." + file.getFileName() + ".incoming-" + ProcessHandle.current().pid() + ".csv");
-      try {
-        long start = System.nanoTime();
+      if (!files.isEmpty()) {
         List<String> lines = files.parallelStream().map(f -> RowCsv.line(f, now)).toList();
-        long built = System.nanoTime();
-        try (var out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-          for (String line : lines) {
-            out.write(line);
-          }
+        loadCsv(s, "incoming", lines, RowCsv.readCsvColumns(), " ORDER BY \"timestamp\"");
+      }
+    }
+  }
+
+  /**
+   * Bulk-loads CSV {@code lines} (each ending in a newline) into the temp table {@code table} through
+   * DuckDB's parallel CSV reader, by way of a file beside the database that is removed afterwards.
+   */
+  private void loadCsv(Statement s, String table, List<String> lines, String columns, String orderBy)
+      throws SQLException {
+    Path csv = file.resolveSibling("." + file.getFileName() + "." + table + "-" + ProcessHandle.current().pid() + ".csv");
+    try {
+      long start = System.nanoTime();
+      try (var out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+        for (String line : lines) {
+          out.write(line);
         }
-        long written = System.nanoTime();
-        log.debug("csv of {} rows: built {} ms, written {} ms", files.size(), (built - start) / 1_000_000,
-            (written - built) / 1_000_000);
-        s.execute("INSERT INTO incoming SELECT * FROM read_csv(" + literal(csv.toString())
-            + ", columns = " + RowCsv.readCsvColumns() + ", header = false, auto_detect = false, delim = ',',"
-            + " quote = '\"', escape = '\"', allow_quoted_nulls = false, strict_mode = true)"
-            + " ORDER BY \"timestamp\"");
-      } catch (IOException e) {
-        throw new SQLException("cannot write " + csv + ": " + e.getMessage(), e);
-      } finally {
-        try {
-          Files.deleteIfExists(csv);
-        } catch (IOException ignored) {
-          // Overwritten by the next batch; removed at the next start at the latest.
-        }
+      }
+      long written = System.nanoTime();
+      s.execute("INSERT INTO " + table + " SELECT * FROM read_csv(" + literal(csv.toString())
+          + ", columns = " + columns + ", header = false, auto_detect = false, delim = ',',"
+          + " quote = '\"', escape = '\"', allow_quoted_nulls = false, strict_mode = true)" + orderBy);
+      log.debug("{}: {} rows written in {} ms, loaded in {} ms", table, lines.size(), (written - start) / 1_000_000,
+          (System.nanoTime() - written) / 1_000_000);
+    } catch (IOException e) {
+      throw new SQLException("cannot write " + csv + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(csv);
+      } catch (IOException ignored) {
+        // Overwritten by the next load of this table.
       }
     }
   }
@@ -962,14 +943,5 @@ public final class StagingStore implements AutoCloseable {
 
   private StoreException fail(String what, SQLException e) {
     return new StoreException("staging database " + file + ": cannot " + what + ": " + e.getMessage(), e);
-  }
-
-  /** A helper map for status JSON. */
-  public static Map<String, Object> map(Object... kv) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
-    }
-    return m;
   }
 }
