@@ -6,7 +6,6 @@ import com.luka02.heartbeat.ops.Operations;
 import com.luka02.heartbeat.store.QueryException;
 import com.luka02.heartbeat.store.QueryResult;
 import com.sun.net.httpserver.Filter;
-import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -39,6 +38,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /health}, {@code GET /metrics}, {@code GET /api/...} and the status page at {@code /}
  *       (see {@link Operations})
  * </ul>
+ *
+ * <p>Every route is behind {@link BrowserGuard}: the four above need its client header on every request.
  */
 final class ApiServer {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -94,31 +95,43 @@ final class ApiServer {
         return "bearer token";
       }
     };
-    route(server, auth, "/query", ex -> handle(ex, "GET", () -> query(backend, params(ex))));
-    route(server, auth, "/status", ex -> handle(ex, "GET", backend::status));
-    route(server, auth, "/catchup", ex -> handle(ex, "POST", () -> backend.catchup(catchupOptions(params(ex)))));
-    route(server, auth, "/rollover", ex -> handle(ex, "POST", () -> {
+    BrowserGuard guard = new BrowserGuard(ops == null ? reason -> { } : ops::refusedRequest);
+    // The CLI's routes answer only requests that carry the client header, which no web page can send.
+    List<Filter> clients = filters(guard.forClients(), auth);
+    List<Filter> pages = filters(guard.forPages(), auth);
+    route(server, clients, "/query", ex -> handle(ex, "GET", () -> query(backend, params(ex))));
+    route(server, clients, "/status", ex -> handle(ex, "GET", backend::status));
+    route(server, clients, "/catchup", ex -> handle(ex, "POST", () -> backend.catchup(catchupOptions(params(ex)))));
+    route(server, clients, "/rollover", ex -> handle(ex, "POST", () -> {
       Map<String, String> p = params(ex);
       return backend.rollover(date(p.get("date"), "date"), Boolean.parseBoolean(p.get("dry_run")));
     }));
     if (ops != null) {
-      route(server, auth, "/health", ops.health());
-      route(server, auth, "/metrics", ops.metrics());
-      route(server, auth, "/api/", ops.api());
+      route(server, pages, "/health", ops.health());
+      route(server, pages, "/metrics", ops.metrics());
+      route(server, pages, "/api/", ops.api());
       // The page's HTML, JS and CSS hold no data, and a browser cannot send the token for them:
       // they are served without it, and the page sends the token with every request for data.
-      server.createContext("/", ops.page());
+      route(server, filters(guard.forPages(), null), "/", ops.page());
+    } else {
+      route(server, pages, "/", ex -> {
+        try (ex) {
+          send(ex, 404, Map.of("error", "no such route: " + ex.getRequestURI().getRawPath()));
+        }
+      });
     }
     server.start();
     return new ApiServer(server, pool);
   }
 
-  /** Every route goes through here, so that none escapes the token check. */
-  static void route(HttpServer server, Filter auth, String path, HttpHandler handler) {
-    HttpContext context = server.createContext(path, handler);
-    if (auth != null) {
-      context.getFilters().add(auth);
-    }
+  /** Every route goes through here, so that none escapes the browser guard and the token check. */
+  static void route(HttpServer server, List<Filter> filters, String path, HttpHandler handler) {
+    server.createContext(path, handler).getFilters().addAll(filters);
+  }
+
+  /** The browser guard first, so that a page learns nothing, not even whether a token is needed. */
+  private static List<Filter> filters(Filter guard, Filter auth) {
+    return auth == null ? List.of(guard) : List.of(guard, auth);
   }
 
   int port() {
@@ -183,7 +196,7 @@ final class ApiServer {
     }
   }
 
-  private static void send(HttpExchange ex, int code, Object body) throws IOException {
+  static void send(HttpExchange ex, int code, Object body) throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);
     ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
     ex.sendResponseHeaders(code, bytes.length);

@@ -20,6 +20,8 @@ import java.time.LocalDate;
 
 /** The CLI's view of a running agent, over loopback HTTP. */
 public final class HttpBackend implements Backend {
+  /** The header the agent requires of its clients, since no web page can send it (see README, Security). */
+  public static final String CLIENT_HEADER = BrowserGuard.CLIENT_HEADER;
   private static final ObjectMapper JSON = Json.mapper();
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final String base;
@@ -62,6 +64,7 @@ public final class HttpBackend implements Backend {
   private <T> T call(String method, String path, Class<T> type) {
     HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path))
         .method(method, HttpRequest.BodyPublishers.noBody())
+        .header(CLIENT_HEADER, "1")
         .timeout(Duration.ofMinutes(10));
     if (token != null) {
       req.header("Authorization", token.header());

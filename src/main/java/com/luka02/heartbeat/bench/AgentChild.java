@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.luka02.heartbeat.agent.AgentInfo;
+import com.luka02.heartbeat.agent.HttpBackend;
 import com.luka02.heartbeat.agent.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -102,7 +103,8 @@ final class AgentChild implements AutoCloseable {
 
   private JsonNode send(String method, String pathAndQuery, Duration timeout) throws IOException, InterruptedException {
     HttpRequest req = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-        .method(method, HttpRequest.BodyPublishers.noBody()).timeout(timeout).build();
+        .method(method, HttpRequest.BodyPublishers.noBody()).header(HttpBackend.CLIENT_HEADER, "1")
+        .timeout(timeout).build();
     HttpResponse<byte[]> res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
     if (res.statusCode() != 200) {
       throw new IOException(method + " " + pathAndQuery + " answered " + res.statusCode() + ": "

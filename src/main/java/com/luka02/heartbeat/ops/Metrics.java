@@ -48,6 +48,9 @@ final class Metrics {
   final Counter webhook = Counter.builder().name("heartbeat_webhook_deliveries_total")
       .help("Alert webhook messages, by outcome: sent, or failed after every retry").labelNames("outcome")
       .register(registry);
+  final Counter refused = Counter.builder().name("heartbeat_http_refused_total")
+      .help("HTTP requests refused as a web page's, by reason: host, cross_site, method, client_header")
+      .labelNames("reason").register(registry);
   final Gauge healthy = Gauge.builder().name("heartbeat_healthy")
       .help("1 while /health answers 200, else 0").register(registry);
 
@@ -62,6 +65,9 @@ final class Metrics {
     }
     for (String outcome : new String[] {"sent", "failed"}) {
       webhook.labelValues(outcome);
+    }
+    for (String reason : new String[] {"host", "cross_site", "method", "client_header"}) {
+      refused.labelValues(reason);
     }
   }
 

@@ -124,6 +124,11 @@ public final class Operations implements StageListener, AutoCloseable {
     metrics.reconciles.labelValues(ok ? "ok" : "failed").inc();
   }
 
+  /** The HTTP API refused a request that a web page could have sent; {@code reason} labels the metric. */
+  public void refusedRequest(String reason) {
+    metrics.refused.labelValues(reason).inc();
+  }
+
   /** A rollover ran; a run that found nothing to do is not timed. */
   public void rolledOver(List<DayResult> results, Duration took) {
     if (results.isEmpty()) {

@@ -191,12 +191,13 @@ class AgentTest {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + path))
+        .header(BrowserGuard.CLIENT_HEADER, "1").build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> post(String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + path))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        .header(BrowserGuard.CLIENT_HEADER, "1").POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -64,7 +64,7 @@ class QuerySurfaceTest {
 
   private HttpResponse<String> query(String sql, String authorization) throws Exception {
     HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port()
-        + "/query?sql=" + URLEncoder.encode(sql, StandardCharsets.UTF_8)));
+        + "/query?sql=" + URLEncoder.encode(sql, StandardCharsets.UTF_8))).header(BrowserGuard.CLIENT_HEADER, "1");
     if (authorization != null) {
       req.header("Authorization", authorization);
     }
