@@ -5,6 +5,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -99,7 +100,7 @@ final class BrowserGuard {
   /** Why this request must be refused, or null when it may pass. */
   static Refusal check(String method, URI uri, Headers headers, int port, boolean clientsOnly) {
     String host = single(headers, "Host");
-    List<String> allowed = LOOPBACK_NAMES.stream().map(n -> port == 80 ? n : n + ":" + port).toList();
+    List<String> allowed = allowedHosts(port);
     if (host == null || !allowed.contains(host.strip().toLowerCase(Locale.ROOT))) {
       return new Refusal("host", 421, "expected the Host header " + String.join(", ", allowed)
           + " (the agent answers only on loopback, under its own port), found "
@@ -131,6 +132,18 @@ final class BrowserGuard {
           + CLIENT_HEADER + ": 1'");
     }
     return null;
+  }
+
+  /** The loopback names with the port; on port 80 also without, since browsers leave out a default port. */
+  static List<String> allowedHosts(int port) {
+    List<String> out = new ArrayList<>();
+    for (String name : LOOPBACK_NAMES) {
+      out.add(name + ":" + port);
+    }
+    if (port == 80) {
+      out.addAll(LOOPBACK_NAMES);
+    }
+    return out;
   }
 
   /** The header's only value, or null when it is absent or repeated. */

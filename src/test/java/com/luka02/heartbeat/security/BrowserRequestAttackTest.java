@@ -252,6 +252,31 @@ class BrowserRequestAttackTest {
     }
   }
 
+  @Test
+  void withATokenAPageIsRefusedBeforeTheTokenCheckAndTheCliStillWorks(@TempDir java.nio.file.Path other)
+      throws Exception {
+    String token = "a-token-of-enough-length-0123";
+    java.nio.file.Path file = Files.writeString(other.resolve("token"), token);
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    try (AttackedAgent guarded = AttackedAgent.start(other, ", \"apiTokenFile\": \"token\"")) {
+      int p = guarded.port();
+      String before = guarded.effects();
+
+      RawHttp.Response page = RawHttp.send(p, "POST", ROLLOVER_TODAY,
+          List.of("Host: 127.0.0.1:" + p, "Origin: " + EVIL, "Content-Type: text/plain"), "x");
+      RawHttp.Response rebound = RawHttp.send(p, "GET", "/api/latest",
+          List.of("Host: evil.example:" + p, "Authorization: Bearer " + token), null);
+
+      // A page learns nothing, not even that a token is wanted; the token does not open a rebound name.
+      assertRefused(403, page, EVIL);
+      assertRefused(421, rebound, "evil.example");
+      assertEquals(before, guarded.effects());
+      try (HttpBackend cli = new HttpBackend(guarded.agent.info(), com.luka02.heartbeat.agent.ApiToken.load(file))) {
+        assertEquals(48, cli.status().rowsTotal());
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- the same requests from the CLI
 
   @Test
