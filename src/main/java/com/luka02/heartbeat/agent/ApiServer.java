@@ -199,6 +199,10 @@ final class ApiServer {
   static void send(HttpExchange ex, int code, Object body) throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);
     ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    if ("HEAD".equals(ex.getRequestMethod())) {
+      ex.sendResponseHeaders(code, -1); // a body would break the connection
+      return;
+    }
     ex.sendResponseHeaders(code, bytes.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(bytes);

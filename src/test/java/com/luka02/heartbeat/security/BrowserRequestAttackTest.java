@@ -139,6 +139,17 @@ class BrowserRequestAttackTest {
   }
 
   @Test
+  void headWithARebindingNameIsRefusedWithoutABody() throws IOException {
+    for (String path : ROUTES) {
+      RawHttp.Response r = RawHttp.send(port, "HEAD", path, List.of("Host: evil.example:" + port, CLIENT), null);
+
+      assertEquals(421, r.status(), path);
+      assertEquals("", r.body(), path);
+      assertFalse(r.grantsCors());
+    }
+  }
+
+  @Test
   void missingRepeatedOrAbsoluteHostIsRefused() throws IOException {
     assertRefused(421, RawHttp.send(port, "GET", "/api/latest", List.of(), null), "found none");
     assertRefused(421, RawHttp.send(port, "GET", "/status", List.of(host(), "Host: evil.example:" + port, CLIENT), null),
