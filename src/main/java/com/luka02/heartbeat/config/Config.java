@@ -28,7 +28,17 @@ public record Config(
     int queryMaxRows,
     Path apiTokenFile,
     Redaction redaction,
-    Alerting alerting) {
+    Alerting alerting,
+    Lake lake) {
+
+  /**
+   * What the Parquet folder holds beyond its layout, and what ships each new file elsewhere.
+   *
+   * @param provenance also write {@code source_path}, {@code content_hash} and {@code ingested_at}
+   * @param onExport the command run after each verified export, split into arguments, or null
+   * @param onExportTimeout one run of that command is stopped after this long
+   */
+  public record Lake(boolean provenance, java.util.List<String> onExport, Duration onExportTimeout) {}
 
   /**
    * When and where to raise alerts.
@@ -51,7 +61,7 @@ public record Config(
   public enum ParquetLayout {
     /** {@code ops_atomic_YYYYMMDD.parquet}, as the old exporter wrote. */
     FLAT,
-    /** {@code day=YYYY-MM-DD/host=H/ops_atomic_YYYYMMDD.parquet}, with a host column. */
+    /** {@code host=H/day=YYYY-MM-DD/ops_atomic_YYYYMMDD_H.parquet}: both partition columns in the path. */
     HIVE
   }
 

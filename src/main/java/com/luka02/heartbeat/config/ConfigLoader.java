@@ -21,7 +21,10 @@ import java.util.Locale;
 /** Reads the optional JSON config file and applies the documented defaults. */
 public final class ConfigLoader {
   public static final String DEFAULT_REPORTS = "g/reports";
-  public static final String DEFAULT_STAGING_DB = "g/analytics/staging.duckdb";
+  /** Outside the Parquet folder, so that a lake reading that folder finds nothing but Parquet. */
+  public static final String DEFAULT_STAGING_DB = "g/state/staging.duckdb";
+  /** Where versions before the lake layout kept the staging database; moved at the first start. */
+  public static final String LEGACY_STAGING_DB = "g/analytics/staging.duckdb";
   public static final String DEFAULT_PARQUET = "g/analytics";
   public static final String DEFAULT_SUMMARIES = "g/reports/parquet";
   public static final String DEFAULT_LOGS = "g/logs";
@@ -38,6 +41,7 @@ public final class ConfigLoader {
   public static final double DEFAULT_ALERT_SILENCE_MULTIPLE = 3;
   public static final boolean DEFAULT_ALERT_ON_CRITICAL = true;
   public static final long DEFAULT_ALERT_CHECK_SECONDS = 30;
+  public static final long DEFAULT_ON_EXPORT_TIMEOUT_SECONDS = 600;
 
   private ConfigLoader() {}
 
@@ -69,6 +73,9 @@ public final class ConfigLoader {
     @JsonProperty Boolean alertOnCritical;
     @JsonProperty String alertWebhookUrl;
     @JsonProperty Long alertCheckSeconds;
+    @JsonProperty Boolean parquetProvenance;
+    @JsonProperty String onExport;
+    @JsonProperty Long onExportTimeoutSeconds;
   }
 
   /** Loads {@code configFile} (may be null) for {@code root}; throws {@link ConfigException} naming field, value and rule. */
@@ -114,7 +121,8 @@ public final class ConfigLoader {
     return new Config(
         absRoot,
         dir(absRoot, source, "reportsDir", f.reportsDir, DEFAULT_REPORTS),
-        dir(absRoot, source, "stagingDb", f.stagingDb, DEFAULT_STAGING_DB),
+        f.stagingDb != null ? dir(absRoot, source, "stagingDb", f.stagingDb, DEFAULT_STAGING_DB)
+            : StagingLocation.settle(absRoot.resolve(DEFAULT_STAGING_DB), absRoot.resolve(LEGACY_STAGING_DB)),
         dir(absRoot, source, "parquetDir", f.parquetDir, DEFAULT_PARQUET),
         dir(absRoot, source, "summaryDir", f.summaryDir, DEFAULT_SUMMARIES),
         dir(absRoot, source, "logDir", f.logDir, DEFAULT_LOGS),
@@ -133,7 +141,22 @@ public final class ConfigLoader {
         maxRows,
         tokenFile,
         redaction,
-        alerting(source, f));
+        alerting(source, f),
+        lake(source, f));
+  }
+
+  private static Config.Lake lake(String source, FileConfig f) {
+    long timeout = orDefault(f.onExportTimeoutSeconds, DEFAULT_ON_EXPORT_TIMEOUT_SECONDS);
+    require(timeout >= 1 && timeout <= 86_400, source, "onExportTimeoutSeconds", timeout, "must be between 1 and 86400");
+    java.util.List<String> command = null;
+    if (f.onExport != null) {
+      try {
+        command = CommandLineTemplate.parse(f.onExport);
+      } catch (IllegalArgumentException e) {
+        throw invalid(source, "onExport", f.onExport, e.getMessage());
+      }
+    }
+    return new Config.Lake(orDefault(f.parquetProvenance, false), command, Duration.ofSeconds(timeout));
   }
 
   private static Config.Alerting alerting(String source, FileConfig f) {

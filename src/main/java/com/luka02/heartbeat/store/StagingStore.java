@@ -542,20 +542,21 @@ public final class StagingStore implements AutoCloseable {
   }
 
   /**
-   * Writes one day's rows, ordered by time, to {@code target} as Snappy Parquet and returns the row
-   * count. When {@code previous} is given, its rows for timestamps not staged are carried over (the
-   * day was pruned from staging after an earlier export).
+   * Writes one day's {@code columns}, ordered by time, to {@code target} as Snappy Parquet and returns
+   * the row count. When {@code previous} is given, its rows for timestamps not staged are carried over
+   * (the day was pruned from staging after an earlier export); a column it lacks is NULL there.
    */
-  public long copyDayToParquet(LocalDate day, Path target, Path previous, String hostColumn) {
-    String columns = String.join(", ", quoted(COLUMNS));
-    String host = hostColumn == null ? "" : ", " + literal(hostColumn) + " AS host";
-    String staged = "SELECT " + columns + " FROM heartbeats WHERE report_day = DATE " + literal(day.toString());
+  public long copyDayToParquet(LocalDate day, Path target, Path previous, List<String> columns) {
+    String select = String.join(", ", quoted(columns));
+    String staged = "SELECT " + select + " FROM heartbeats WHERE report_day = DATE " + literal(day.toString());
+    // BY NAME against the table's empty shape: an older file may lack columns or carry others (host).
     String source = previous == null ? staged : staged + """
          UNION ALL
-        SELECT %s FROM read_parquet(%s)
+        SELECT %s FROM (SELECT * FROM heartbeats WHERE false UNION ALL BY NAME
+          SELECT * FROM read_parquet(%s, hive_partitioning = false))
         WHERE "timestamp" NOT IN (SELECT "timestamp" FROM heartbeats WHERE report_day = DATE %s)
-        """.formatted(columns, literal(previous.toString()), literal(day.toString()));
-    String sql = "COPY (SELECT *" + host + " FROM (" + source + ") ORDER BY \"timestamp\") TO "
+        """.formatted(select, literal(previous.toString()), literal(day.toString()));
+    String sql = "COPY (SELECT * FROM (" + source + ") ORDER BY \"timestamp\") TO "
         + literal(target.toString()) + " (FORMAT parquet, COMPRESSION snappy)";
     try (Statement s = conn.createStatement()) {
       s.execute(sql);
