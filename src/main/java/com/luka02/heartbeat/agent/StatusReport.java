@@ -19,7 +19,8 @@ public record StatusReport(
     long quarantined,
     String lastRollover,
     String nextRollover,
-    String lastRolloverError) {
+    String lastRolloverError,
+    String exportHookProblem) {
 
   static StatusReport of(Config config, StoreStats s, AgentInfo agent, Instant now, Instant nextRollover) {
     return new StatusReport(
@@ -35,7 +36,14 @@ public record StatusReport(
         s.quarantined(),
         text(s.lastExportAt()),
         text(nextRollover),
-        s.lastRolloverError());
+        s.lastRolloverError(),
+        null);
+  }
+
+  /** This report with the {@code onExport} hook's unresolved problem, or null for none. */
+  StatusReport withExportHookProblem(String problem) {
+    return new StatusReport(agentUp, pid, uptimeSeconds, port, root, reportsDir, rowsToday, rowsTotal, lastReport,
+        quarantined, lastRollover, nextRollover, lastRolloverError, problem);
   }
 
   private static String text(Instant t) {
@@ -57,6 +65,9 @@ public record StatusReport(
     sb.append("next rollover:   ").append(orNone(nextRollover)).append('\n');
     if (lastRolloverError != null) {
       sb.append("rollover error:  ").append(lastRolloverError).append('\n');
+    }
+    if (exportHookProblem != null) {
+      sb.append("export hook:     ").append(exportHookProblem).append('\n');
     }
     return sb.toString();
   }
