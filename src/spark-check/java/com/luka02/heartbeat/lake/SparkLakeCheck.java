@@ -134,6 +134,7 @@ class SparkLakeCheck {
         plan);
     one.collectAsList(); // the scan's file metrics are filled when it runs
     assertEquals(1L, scan.metrics().apply("numFiles").value(), plan);
+    System.out.printf("lake: %d files; %s%n", expectedRows.size(), plan.replaceAll("\\s+", " "));
   }
 
   @Test
