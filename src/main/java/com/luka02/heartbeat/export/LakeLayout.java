@@ -87,9 +87,13 @@ public final class LakeLayout {
     String examples = String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
         + (foreign.size() > 3 ? " and " + (foreign.size() - 3) + " more" : "");
     String layout = config.layout().name().toLowerCase(java.util.Locale.ROOT);
+    String earlierHive = config.layout() == ParquetLayout.HIVE && foreign.stream().anyMatch(n -> n.startsWith("day="))
+        ? " (day=D/ folders are the hive layout of earlier versions: move each day=D/ops_atomic_…_H.parquet to "
+            + "host=H/day=D/, then run rollover --date D for each day to write it without its host column)"
+        : "";
     return "parquetLayout is '" + layout + "' but " + dir + " holds files of another layout (" + examples
         + "); one folder must hold one layout, or engines read it wrongly. Move those to another folder, "
-        + "set parquetDir to a new folder, or set parquetLayout back";
+        + "set parquetDir to a new folder, or set parquetLayout back" + earlierHive;
   }
 
   private boolean foreign(Path p) {

@@ -101,6 +101,20 @@ class LakeLayoutTest {
     }
   }
 
+  @Test
+  void theDayFirstFoldersOfEarlierVersions_areRefused_sayingHowToMoveThem() throws Exception {
+    try (Fixture f = Fixture.create(dir, at(DAY.plusDays(1), "09:00"), "\"parquetLayout\": \"hive\"")) {
+      Path old = Files.createDirectories(f.config.parquetDir().resolve("day=2026-02-09"));
+      Files.writeString(old.resolve("ops_atomic_20260209_testhost.parquet"), "an earlier version's file");
+      f.heartbeats(DAY, "ok");
+      f.stage();
+      String error = f.rollover().runDue().get(0).error();
+
+      assertTrue(error.contains("day=2026-02-09") && error.contains("host=H/day=D/"), error);
+      assertEquals(List.of("day=2026-02-09/ops_atomic_20260209_testhost.parquet"), filesUnder(f.config.parquetDir()));
+    }
+  }
+
   /**
    * A generated day of 288 reports in the field's status mix, exported lean and with provenance.
    * The sizes are printed for the README; the test holds only what must be true of them.
