@@ -63,18 +63,38 @@ public final class StagingStore implements AutoCloseable {
       + "SELECT *, 0::BIGINT AS size, 0::BIGINT AS mtime_ms FROM heartbeats LIMIT 0";
   private static final Logger log = LoggerFactory.getLogger(StagingStore.class);
 
+  /** Points where tests make a commit fail at the worst moment; production uses {@link #NO_FAULTS}. */
+  interface Faults {
+    /** Runs on the writer's connection just before {@code COMMIT}. */
+    default void beforeCommit(Statement s) throws SQLException {}
+  }
+
+  static final Faults NO_FAULTS = new Faults() {};
+
   private final Path file;
   private final ZoneId zone;
-  private final DuckDBConnection conn;
   private final boolean readOnly;
   private final List<Path> folders;
+  private final Faults faults;
+  /** Replaced only by {@link #heal} on the writer thread, after DuckDB invalidated the database. */
+  private volatile DuckDBConnection conn;
+  /** Writer thread only: a transaction of ours is open on {@link #conn}. */
+  private boolean inTransaction;
+  /** Writer thread only: the open transaction staged reports, so its commit proves staging works. */
+  private boolean stagedInTransaction;
+  /** DuckDB refused every statement after a fatal error; the next write reopens the file. */
+  private volatile boolean invalidated;
+  /** Why the last staging attempt failed, until one succeeds; read by {@code /health}. */
+  private volatile String stagingFailure;
 
-  private StagingStore(Path file, ZoneId zone, DuckDBConnection conn, boolean readOnly, List<Path> folders) {
+  private StagingStore(Path file, ZoneId zone, DuckDBConnection conn, boolean readOnly, List<Path> folders,
+      Faults faults) {
     this.file = file;
     this.zone = zone;
     this.conn = conn;
     this.readOnly = readOnly;
     this.folders = folders;
+    this.faults = faults;
   }
 
   /** Opens (creating if needed) the configured database for writing, with SQL confined to the configured folders. */
@@ -89,12 +109,16 @@ public final class StagingStore implements AutoCloseable {
 
   /** Opens (creating if needed) the database for writing; SQL may touch files under {@code folders} only. */
   public static StagingStore open(Path file, ZoneId zone, List<Path> folders) {
+    return open(file, zone, folders, NO_FAULTS);
+  }
+
+  static StagingStore open(Path file, ZoneId zone, List<Path> folders, Faults faults) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new StoreException("cannot create the folder of " + file + ": " + e.getMessage(), e);
     }
-    StagingStore store = connect(file, zone, false, folders);
+    StagingStore store = connect(file, zone, false, folders, faults);
     store.applySchema();
     store.followZone();
     store.lockDown();
@@ -106,12 +130,16 @@ public final class StagingStore implements AutoCloseable {
     if (!Files.exists(file)) {
       throw new StoreException("no staging database at " + file + " (run `catchup` or `run` first)", null);
     }
-    StagingStore store = connect(file, zone, true, folders);
+    StagingStore store = connect(file, zone, true, folders, NO_FAULTS);
     store.lockDown();
     return store;
   }
 
-  private static StagingStore connect(Path file, ZoneId zone, boolean readOnly, List<Path> folders) {
+  private static StagingStore connect(Path file, ZoneId zone, boolean readOnly, List<Path> folders, Faults faults) {
+    return new StagingStore(file, zone, connection(file, zone, readOnly), readOnly, List.copyOf(folders), faults);
+  }
+
+  private static DuckDBConnection connection(Path file, ZoneId zone, boolean readOnly) {
     Properties props = new Properties();
     if (readOnly) {
       props.setProperty("duckdb.read_only", "true");
@@ -121,8 +149,11 @@ public final class StagingStore implements AutoCloseable {
       try (Statement s = c.createStatement()) {
         // Global, so that every duplicate connection reads and renders times in the configured zone.
         s.execute("SET GLOBAL TimeZone = " + duckTimeZone(zone));
+      } catch (SQLException e) {
+        c.close();
+        throw e;
       }
-      return new StagingStore(file, zone, c, readOnly, List.copyOf(folders));
+      return c;
     } catch (SQLException e) {
       throw new StoreException(describeOpenFailure(file, e), e);
     }
@@ -226,6 +257,7 @@ public final class StagingStore implements AutoCloseable {
    * each new or different path to its record (null when new).
    */
   public Changes changes(List<WalkedFile> walked, boolean withVanished) {
+    heal();
     try (Statement s = conn.createStatement()) {
       s.execute("CREATE OR REPLACE TEMP TABLE walked (path VARCHAR, size BIGINT, mtime_ms BIGINT)");
       List<String> lines = new ArrayList<>(walked.size());
@@ -286,36 +318,19 @@ public final class StagingStore implements AutoCloseable {
       return StageCounts.NONE;
     }
     OffsetDateTime committed = now.atOffset(ZoneOffset.UTC);
-    try {
-      boolean own = conn.getAutoCommit();
-      conn.setAutoCommit(false);
-      try {
-        long start = System.nanoTime();
-        loadIncoming(files, committed);
-        long loaded = System.nanoTime();
-        StageCounts counts = applyIncoming(bad, committed, replaceAll);
-        try (Statement s = conn.createStatement()) {
-          s.execute(EMPTY_INCOMING);
-        }
-        log.debug("staged {} files: load {} ms, merge {} ms", files.size() + bad.size(),
-            (loaded - start) / 1_000_000, (System.nanoTime() - loaded) / 1_000_000);
-        if (own) {
-          conn.commit();
-        }
-        return counts;
-      } catch (SQLException | RuntimeException e) {
-        if (own) {
-          conn.rollback();
-        }
-        throw e;
-      } finally {
-        if (own) {
-          conn.setAutoCommit(true);
-        }
+    return transaction("stage " + files.size() + " reports", () -> {
+      stagedInTransaction = true;
+      long start = System.nanoTime();
+      loadIncoming(files, committed);
+      long loaded = System.nanoTime();
+      StageCounts counts = applyIncoming(bad, committed, replaceAll);
+      try (Statement s = conn.createStatement()) {
+        s.execute(EMPTY_INCOMING);
       }
-    } catch (SQLException e) {
-      throw fail("stage " + files.size() + " reports", e);
-    }
+      log.debug("staged {} files: load {} ms, merge {} ms", files.size() + bad.size(),
+          (loaded - start) / 1_000_000, (System.nanoTime() - loaded) / 1_000_000);
+      return counts;
+    });
   }
 
   private void loadIncoming(List<StagedFile> files, OffsetDateTime now) throws SQLException {
@@ -453,24 +468,94 @@ public final class StagingStore implements AutoCloseable {
    * commit per batch, and a crash leaves the store as it was before.
    */
   public <T> T inTransaction(java.util.function.Supplier<T> work) {
-    try {
-      if (!conn.getAutoCommit()) {
-        return work.get();
-      }
-      conn.setAutoCommit(false);
+    return transaction("run a transaction", work::get);
+  }
+
+  /** Work against the writer's connection. */
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in a transaction of its own, or inside the caller's when one is open. The
+   * transaction is driven with plain BEGIN/COMMIT/ROLLBACK and JDBC autocommit stays on: after a
+   * failed COMMIT (a full disk) DuckDB has already ended the transaction, and the driver's own
+   * bookkeeping then believed one was still open, so every later commit failed until a restart.
+   * Whatever happens, the connection leaves here outside any transaction.
+   */
+  private <T> T transaction(String what, SqlWork<T> work) {
+    if (inTransaction) {
       try {
-        T result = work.get();
-        conn.commit();
-        return result;
-      } catch (RuntimeException e) {
-        conn.rollback();
-        throw e;
-      } finally {
-        conn.setAutoCommit(true);
+        return work.run();
+      } catch (SQLException e) {
+        throw fail(what, e);
       }
-    } catch (SQLException e) {
-      throw fail("run a transaction", e);
     }
+    heal();
+    boolean committed = false;
+    try (Statement s = conn.createStatement()) {
+      s.execute("BEGIN TRANSACTION");
+      inTransaction = true;
+      stagedInTransaction = false;
+      T result = work.run();
+      faults.beforeCommit(s);
+      s.execute("COMMIT");
+      committed = true;
+      if (stagedInTransaction) {
+        stagingFailure = null;
+      }
+      return result;
+    } catch (SQLException e) {
+      throw writeFailed(what, e);
+    } catch (RuntimeException | Error e) {
+      if (stagedInTransaction || e instanceof StoreException) {
+        noteFailure(e.getMessage());
+      }
+      throw e;
+    } finally {
+      if (inTransaction && !committed) {
+        rollbackQuietly();
+      }
+      inTransaction = false;
+      stagedInTransaction = false;
+    }
+  }
+
+  /**
+   * Reopens the database after DuckDB invalidated it (a checkpoint that hit a full disk does that:
+   * every later statement fails until the database is restarted). Writer thread only.
+   */
+  private void heal() {
+    if (!invalidated || readOnly) {
+      return;
+    }
+    log.warn("staging database {}: reopening it after a fatal error", file);
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      log.debug("closing the invalidated connection: {}", e.toString());
+    }
+    conn = connection(file, zone, false);
+    applySchema();
+    lockDown();
+    invalidated = false;
+    log.info("staging database {}: reopened; writing again", file);
+  }
+
+  /** Why staging last failed, or null once a staging transaction has committed since. */
+  public String stagingFailure() {
+    return stagingFailure;
+  }
+
+  private StoreException writeFailed(String what, SQLException e) {
+    StoreException failure = fail(what, e);
+    noteFailure(failure.getMessage());
+    return failure;
+  }
+
+  private void noteFailure(String message) {
+    stagingFailure = message == null ? "the staging store refused a write" : message;
   }
 
   /** Forgets files that no longer exist; their rows stay, since the rows are the record. */
@@ -500,6 +585,7 @@ public final class StagingStore implements AutoCloseable {
 
   /** Days up to {@code through} with rows that their Parquet file does not hold yet. */
   public List<DayExport> daysToExport(LocalDate through) {
+    heal();
     List<DayExport> days = new ArrayList<>();
     try (PreparedStatement ps = conn.prepareStatement("""
         SELECT h.report_day, count(*), max(h.ingested_at), coalesce(any_value(e.pruned), false)
@@ -706,32 +792,28 @@ public final class StagingStore implements AutoCloseable {
    * pruned. Returns the number of rows deleted.
    */
   public long pruneExported(LocalDate before) {
-    try (Statement s = conn.createStatement()) {
-      conn.setAutoCommit(false);
-      String cutoff = "DATE " + literal(before.toString());
-      int deleted = s.executeUpdate("""
-          DELETE FROM heartbeats WHERE report_day < %s AND EXISTS (
-            SELECT 1 FROM exports e WHERE e.day = heartbeats.report_day
-              AND heartbeats.ingested_at <= e.staged_through)
-          """.formatted(cutoff));
-      s.executeUpdate("""
-          UPDATE exports SET pruned = true WHERE day < %s AND NOT pruned
-            AND NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h.report_day = exports.day)
-          """.formatted(cutoff));
-      conn.commit();
-      return deleted;
-    } catch (SQLException e) {
-      rollbackQuietly();
-      throw fail("prune rows before " + before, e);
-    } finally {
-      autoCommit();
-    }
+    return transaction("prune rows before " + before, () -> {
+      try (Statement s = conn.createStatement()) {
+        String cutoff = "DATE " + literal(before.toString());
+        int deleted = s.executeUpdate("""
+            DELETE FROM heartbeats WHERE report_day < %s AND EXISTS (
+              SELECT 1 FROM exports e WHERE e.day = heartbeats.report_day
+                AND heartbeats.ingested_at <= e.staged_through)
+            """.formatted(cutoff));
+        s.executeUpdate("""
+            UPDATE exports SET pruned = true WHERE day < %s AND NOT pruned
+              AND NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h.report_day = exports.day)
+            """.formatted(cutoff));
+        return (long) deleted;
+      }
+    });
   }
 
   // ---------------------------------------------------------------- state and status
 
   /** Sets a named fact that survives restarts; a null value clears it. */
   public void putState(String key, String value, Instant at) {
+    heal();
     try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO agent_state VALUES (?, ?, ?)")) {
       ps.setString(1, key);
       ps.setString(2, value);
@@ -876,6 +958,7 @@ public final class StagingStore implements AutoCloseable {
     if (readOnly) {
       return;
     }
+    heal();
     try (Statement s = conn.createStatement()) {
       s.execute("CHECKPOINT");
     } catch (SQLException e) {
@@ -926,22 +1009,19 @@ public final class StagingStore implements AutoCloseable {
   }
 
   private void rollbackQuietly() {
-    try {
-      conn.rollback();
+    try (Statement s = conn.createStatement()) {
+      s.execute("ROLLBACK");
     } catch (SQLException ignored) {
-      // The original failure is what the caller reports; a failed rollback adds nothing to it.
-    }
-  }
-
-  private void autoCommit() {
-    try {
-      conn.setAutoCommit(true);
-    } catch (SQLException e) {
-      throw fail("restore autocommit", e);
+      // After a failed COMMIT DuckDB has rolled back already ("no transaction is active"); the
+      // original failure is what the caller reports.
     }
   }
 
   private StoreException fail(String what, SQLException e) {
+    String msg = String.valueOf(e.getMessage());
+    if (msg.contains("database has been invalidated") || msg.contains("FATAL Error")) {
+      invalidated = true; // whoever saw it, the writer reopens the database before its next write
+    }
     return new StoreException("staging database " + file + ": cannot " + what + ": " + e.getMessage(), e);
   }
 }
