@@ -430,16 +430,14 @@ public final class StagingStore implements AutoCloseable {
           PreparedStatement ps = conn.prepareStatement("INSERT INTO seen_files VALUES (?, ?, ?, ?, NULL, ?)")) {
         for (QuarantinedFile q : bad) {
           del.setString(1, q.path());
-          del.addBatch();
+          del.executeUpdate();
           ps.setString(1, q.path());
           ps.setLong(2, q.size());
           ps.setLong(3, q.mtimeMs());
           ps.setString(4, q.contentHash() == null ? "" : q.contentHash());
           ps.setObject(5, now);
-          ps.addBatch();
+          ps.executeUpdate();
         }
-        del.executeBatch();
-        ps.executeBatch();
       }
       try (PreparedStatement ps = conn.prepareStatement(
           "INSERT OR REPLACE INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -455,9 +453,8 @@ public final class StagingStore implements AutoCloseable {
           ps.setString(5, q.contentHash());
           ps.setLong(6, q.size());
           ps.setObject(7, now);
-          ps.addBatch();
+          ps.executeUpdate();
         }
-        ps.executeBatch();
       }
     }
     return new StageCounts(inserted, replaced, unchanged, bad.size());
@@ -482,7 +479,8 @@ public final class StagingStore implements AutoCloseable {
    * transaction is driven with plain BEGIN/COMMIT/ROLLBACK and JDBC autocommit stays on: after a
    * failed COMMIT (a full disk) DuckDB has already ended the transaction, and the driver's own
    * bookkeeping then believed one was still open, so every later commit failed until a restart.
-   * Whatever happens, the connection leaves here outside any transaction.
+   * Whatever happens, the connection leaves here outside any transaction. For the same reason no
+   * statement here is batched: the driver wraps a batch in a BEGIN of its own.
    */
   private <T> T transaction(String what, SqlWork<T> work) {
     if (inTransaction) {
@@ -568,12 +566,10 @@ public final class StagingStore implements AutoCloseable {
           PreparedStatement pq = conn.prepareStatement("DELETE FROM quarantine WHERE path = ?")) {
         for (String p : paths) {
           ps.setString(1, p);
-          ps.addBatch();
+          ps.executeUpdate();
           pq.setString(1, p);
-          pq.addBatch();
+          pq.executeUpdate();
         }
-        ps.executeBatch();
-        pq.executeBatch();
         return null;
       } catch (SQLException e) {
         throw fail("forget " + paths.size() + " deleted files", e);
