@@ -60,7 +60,7 @@ public final class StagingStore implements AutoCloseable {
    * which made a long-running agent grow with every reconcile.
    */
   private static final String EMPTY_INCOMING = "CREATE OR REPLACE TEMP TABLE incoming AS "
-      + "SELECT *, 0::BIGINT AS size, 0::BIGINT AS mtime_ms FROM heartbeats LIMIT 0";
+      + "SELECT * EXCLUDE (change_seq), 0::BIGINT AS size, 0::BIGINT AS mtime_ms FROM heartbeats LIMIT 0";
   private static final Logger log = LoggerFactory.getLogger(StagingStore.class);
 
   /** Points where tests make a commit fail at the worst moment; production uses {@link #NO_FAULTS}. */
@@ -208,7 +208,8 @@ public final class StagingStore implements AutoCloseable {
         try (Statement s = conn.createStatement()) {
           s.execute("UPDATE heartbeats SET report_day = (\"timestamp\" AT TIME ZONE " + duckTimeZone(zone) + ")::DATE");
           // Every exported day not yet pruned is due again; days left without rows are removed by the rollover.
-          s.execute("UPDATE exports SET staged_through = TIMESTAMPTZ '1970-01-01 00:00:00+00' WHERE NOT pruned");
+          s.execute("UPDATE exports SET staged_through = TIMESTAMPTZ '1970-01-01 00:00:00+00', exported_through = -1"
+              + " WHERE NOT pruned");
           return null;
         } catch (SQLException e) {
           throw fail("move report days to " + now, e);
@@ -323,7 +324,7 @@ public final class StagingStore implements AutoCloseable {
       long start = System.nanoTime();
       loadIncoming(files, committed);
       long loaded = System.nanoTime();
-      StageCounts counts = applyIncoming(bad, committed, replaceAll);
+      StageCounts counts = applyIncoming(bad, committed, replaceAll, nextChange());
       try (Statement s = conn.createStatement()) {
         s.execute(EMPTY_INCOMING);
       }
@@ -382,7 +383,15 @@ public final class StagingStore implements AutoCloseable {
     }
   }
 
-  private StageCounts applyIncoming(List<QuarantinedFile> bad, OffsetDateTime now, boolean replaceAll)
+  /** The next number of the change sequence: every row this transaction writes carries it. */
+  private long nextChange() throws SQLException {
+    try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT nextval('change_seq')")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private StageCounts applyIncoming(List<QuarantinedFile> bad, OffsetDateTime now, boolean replaceAll, long change)
       throws SQLException {
     int inserted;
     int replaced;
@@ -417,10 +426,10 @@ public final class StagingStore implements AutoCloseable {
             WHERE %s OR h.content_hash <> n.content_hash)
           """.formatted(replaceAll));
       s.execute("""
-          INSERT INTO heartbeats SELECT n.* FROM incoming_rows n
+          INSERT INTO heartbeats BY NAME SELECT n.*, %d AS change_seq FROM incoming_rows n
           WHERE NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h."timestamp" = n."timestamp")
           ORDER BY n."timestamp"
-          """);
+          """.formatted(change));
       s.execute("DELETE FROM seen_files WHERE path IN (SELECT path FROM incoming_seen)");
       s.execute("INSERT INTO seen_files SELECT * FROM incoming_seen");
       s.execute("DELETE FROM quarantine WHERE path IN (SELECT path FROM incoming_seen WHERE report_ts IS NOT NULL)");
@@ -584,19 +593,20 @@ public final class StagingStore implements AutoCloseable {
     heal();
     List<DayExport> days = new ArrayList<>();
     try (PreparedStatement ps = conn.prepareStatement("""
-        SELECT h.report_day, count(*), max(h.ingested_at), coalesce(any_value(e.pruned), false)
+        SELECT h.report_day, count(*), max(h.ingested_at), coalesce(any_value(e.pruned), false), max(h.change_seq)
         FROM heartbeats h LEFT JOIN exports e ON e.day = h.report_day
         WHERE h.report_day <= ?
         GROUP BY h.report_day
         HAVING any_value(e.day) IS NULL
-            OR max(h.ingested_at) > any_value(e.staged_through)
+            OR max(h.change_seq) > any_value(e.exported_through)
             OR (NOT any_value(e.pruned) AND count(*) <> any_value(e.row_count))
         ORDER BY h.report_day
         """)) {
       ps.setObject(1, through);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          days.add(new DayExport(rs.getObject(1, LocalDate.class), rs.getLong(2), instant(rs, 3), rs.getBoolean(4)));
+          days.add(new DayExport(rs.getObject(1, LocalDate.class), rs.getLong(2), instant(rs, 3), rs.getBoolean(4),
+              rs.getLong(5)));
         }
       }
       return days;
@@ -609,14 +619,14 @@ public final class StagingStore implements AutoCloseable {
   public DayExport stagedDay(LocalDate day) {
     try (PreparedStatement ps = conn.prepareStatement("""
         SELECT count(*), max(ingested_at),
-               coalesce((SELECT pruned FROM exports WHERE day = ?), false)
+               coalesce((SELECT pruned FROM exports WHERE day = ?), false), coalesce(max(change_seq), 0)
         FROM heartbeats WHERE report_day = ?
         """)) {
       ps.setObject(1, day);
       ps.setObject(2, day);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return new DayExport(day, rs.getLong(1), instant(rs, 2), rs.getBoolean(3));
+        return new DayExport(day, rs.getLong(1), instant(rs, 2), rs.getBoolean(3), rs.getLong(4));
       }
     } catch (SQLException e) {
       throw fail("count rows of " + day, e);
@@ -709,14 +719,20 @@ public final class StagingStore implements AutoCloseable {
     }
   }
 
-  /** Records a verified export; call only after the file is in place under its final name. */
-  public void recordExport(ExportRecord r) {
+  /**
+   * Records a verified export holding the day's rows through change {@code changedThrough}; call only
+   * after the file is in place under its final name.
+   */
+  public void recordExport(ExportRecord r, long changedThrough) {
     try (PreparedStatement ps = conn.prepareStatement(
         """
-        INSERT INTO exports VALUES (?, ?, ?, ?, ?, ?, ?, ?, false)
+        INSERT INTO exports (day, row_count, file, bytes, duration_ms, exported_at, sha256, staged_through,
+            pruned, exported_through)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, false, ?)
         ON CONFLICT (day) DO UPDATE SET row_count = excluded.row_count, file = excluded.file,
           bytes = excluded.bytes, duration_ms = excluded.duration_ms, exported_at = excluded.exported_at,
-          sha256 = excluded.sha256, staged_through = excluded.staged_through
+          sha256 = excluded.sha256, staged_through = excluded.staged_through,
+          exported_through = excluded.exported_through
         """)) {
       ps.setObject(1, r.day());
       ps.setLong(2, r.rows());
@@ -726,6 +742,7 @@ public final class StagingStore implements AutoCloseable {
       ps.setObject(6, r.exportedAt().atOffset(ZoneOffset.UTC));
       ps.setString(7, r.sha256());
       ps.setObject(8, r.stagedThrough().atOffset(ZoneOffset.UTC));
+      ps.setLong(9, changedThrough);
       ps.executeUpdate();
     } catch (SQLException e) {
       throw fail("record the export of " + r.day(), e);
@@ -794,7 +811,7 @@ public final class StagingStore implements AutoCloseable {
         int deleted = s.executeUpdate("""
             DELETE FROM heartbeats WHERE report_day < %s AND EXISTS (
               SELECT 1 FROM exports e WHERE e.day = heartbeats.report_day
-                AND heartbeats.ingested_at <= e.staged_through)
+                AND heartbeats.change_seq <= e.exported_through)
             """.formatted(cutoff));
         s.executeUpdate("""
             UPDATE exports SET pruned = true WHERE day < %s AND NOT pruned
