@@ -1,5 +1,6 @@
 package com.luka02.heartbeat.ops;
 
+import com.luka02.heartbeat.store.StoreDamagedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,10 +64,13 @@ final class Health {
 
   /**
    * A table or sequence that vanished is damage the agent does not paper over by recreating it: the
-   * rows it held would be missing for good, while the files still say they were staged.
+   * rows it held would be missing for good, while the files still say they were staged. A corrupt
+   * block likewise needs the rebuild that {@code recover} does.
    */
   private static String nextStep(String failure) {
-    return failure.contains("Catalog Error") && failure.contains("does not exist")
+    boolean damaged = failure.contains("Catalog Error") && failure.contains("does not exist")
+        || StoreDamagedException.isDamage(failure);
+    return damaged
         ? " (the store is damaged: stop the agent and run `heartbeat-ingester recover`)" : "";
   }
 

@@ -119,9 +119,17 @@ public final class StagingStore implements AutoCloseable {
       throw new StoreException("cannot create the folder of " + file + ": " + e.getMessage(), e);
     }
     StagingStore store = connect(file, zone, false, folders, faults);
-    store.applySchema();
-    store.followZone();
-    store.lockDown();
+    try {
+      store.applySchema();
+      store.followZone();
+      store.lockDown();
+    } catch (RuntimeException e) {
+      store.closeQuietly();
+      if (e instanceof StoreException && StoreDamagedException.isDamage(e.getMessage())) {
+        throw new StoreDamagedException(file, e.getMessage(), e);
+      }
+      throw e;
+    }
     return store;
   }
 
@@ -131,7 +139,12 @@ public final class StagingStore implements AutoCloseable {
       throw new StoreException("no staging database at " + file + " (run `catchup` or `run` first)", null);
     }
     StagingStore store = connect(file, zone, true, folders, NO_FAULTS);
-    store.lockDown();
+    try {
+      store.lockDown();
+    } catch (RuntimeException e) {
+      store.closeQuietly();
+      throw e;
+    }
     return store;
   }
 
@@ -155,6 +168,9 @@ public final class StagingStore implements AutoCloseable {
       }
       return c;
     } catch (SQLException e) {
+      if (StoreDamagedException.isDamage(e.getMessage())) {
+        throw new StoreDamagedException(file, e.getMessage(), e);
+      }
       throw new StoreException(describeOpenFailure(file, e), e);
     }
   }
@@ -749,6 +765,43 @@ public final class StagingStore implements AutoCloseable {
     }
   }
 
+  /** What restoring one archived day file found. */
+  public record ArchivedDay(long rowsInFile, long rowsRestored, boolean sameAsStaged) {}
+
+  /**
+   * Rebuilding after damage: stages the rows of an archived day file that no staged row holds
+   * (matched by timestamp), and records the file in the ledger. The day counts as exported only
+   * when the file holds exactly its staged rows; otherwise the next rollover writes it again.
+   */
+  public ArchivedDay importArchivedDay(LocalDate day, Path parquet, String relFile, String sha256, long bytes,
+      Instant exportedAt) {
+    return transaction("restore " + parquet, () -> {
+      String src = "read_parquet(" + literal(parquet.toString()) + ", hive_partitioning = false)";
+      long change = nextChange();
+      long inFile = count("SELECT count(*) FROM " + src);
+      long restored;
+      try (Statement s = conn.createStatement()) {
+        restored = s.executeUpdate("INSERT INTO heartbeats BY NAME SELECT " + String.join(", ", quoted(COLUMNS))
+            + ", " + change + " AS change_seq FROM " + src + " p WHERE NOT EXISTS "
+            + "(SELECT 1 FROM heartbeats h WHERE h.\"timestamp\" = p.\"timestamp\")");
+      }
+      String staged = "SELECT \"timestamp\", content_hash FROM heartbeats WHERE report_day = DATE " + literal(day.toString());
+      String archived = "SELECT \"timestamp\", content_hash FROM " + src;
+      boolean same = count("SELECT count(*) FROM (" + staged + " EXCEPT " + archived + ")") == 0
+          && count("SELECT count(*) FROM (" + archived + " EXCEPT " + staged + ")") == 0;
+      long through = same ? stagedDay(day).changedThrough() : -1;
+      recordExport(new ExportRecord(day, inFile, relFile, bytes, 0, exportedAt, sha256, exportedAt), through);
+      return new ArchivedDay(inFile, restored, same);
+    });
+  }
+
+  private long count(String sql) throws SQLException {
+    try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   /** Exports of days that no longer have any staged row and were never pruned: their rows moved elsewhere. */
   public List<ExportRecord> exportsWithoutRows() {
     List<ExportRecord> out = new ArrayList<>();
@@ -985,6 +1038,14 @@ public final class StagingStore implements AutoCloseable {
       conn.close();
     } catch (SQLException e) {
       throw fail("close", e);
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      conn.close();
+    } catch (SQLException ignored) {
+      // Opening failed; that failure is what the caller reports.
     }
   }
 
