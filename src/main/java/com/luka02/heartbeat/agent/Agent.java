@@ -25,7 +25,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -68,6 +70,12 @@ public final class Agent implements Backend {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicBoolean settleScheduled = new AtomicBoolean();
   private final List<StageListener> listeners = new CopyOnWriteArrayList<>();
+  /**
+   * Writer only: files the start-up catch-up found too young to judge. The start-up rollover runs
+   * before they settle, so once the last of them has, the rollover looks again; otherwise their
+   * finished days would wait for the next scheduled run.
+   */
+  private final Set<Path> youngAtStart = new HashSet<>();
   private volatile ReportWatcher watcher;
   private Operations ops;
   private ApiServer api;
@@ -143,7 +151,7 @@ public final class Agent implements Backend {
     });
     watcher.start();
     onWriter(() -> {
-      reconcile();
+      reconcile(youngAtStart::add);
       return null;
     });
     api = ApiServer.start(port, this, ApiToken.load(config.apiTokenFile()), ops);
@@ -201,6 +209,7 @@ public final class Agent implements Backend {
     onWriterLater("forget " + path, () -> {
       settling.remove(path);
       ingester.forget(List.of(path));
+      youngAtStartSettled();
     });
   }
 
@@ -239,6 +248,20 @@ public final class Agent implements Backend {
     List<Path> tentative = ready.stream().filter(s -> !s.finalAttempt()).map(SettleQueue.Settled::path).toList();
     settle(ingester.ingest(finals, true));
     settle(ingester.ingest(tentative, false));
+    youngAtStartSettled();
+  }
+
+  /** Runs on the writer: once the files too young at start-up have all settled, exports their finished days. */
+  private void youngAtStartSettled() {
+    if (youngAtStart.isEmpty()) {
+      return;
+    }
+    youngAtStart.removeIf(p -> !settling.contains(p));
+    if (youngAtStart.isEmpty()) {
+      log.info("the reports too young to stage at start-up have settled; checking for finished days to export");
+      trigger.recheck();
+      guarded("rollover after start-up", this::rolloverTick).run(); // a failure must not stop the settling
+    }
   }
 
   private void settle(Map<Path, Outcome> outcomes) {
@@ -250,10 +273,18 @@ public final class Agent implements Backend {
   }
 
   private void reconcile() {
+    reconcile(young -> { });
+  }
+
+  /** A full catch-up; files too young to judge go to the settle queue, and are told to {@code young}. */
+  private void reconcile(java.util.function.Consumer<Path> young) {
     boolean ok = false;
     try {
       Instant youngerThan = clock.instant().minus(config.incompleteGrace());
-      CatchupResult r = ingester.catchup(CatchupOptions.FULL, youngerThan, settling::touch);
+      CatchupResult r = ingester.catchup(CatchupOptions.FULL, youngerThan, p -> {
+        settling.touch(p);
+        young.accept(p);
+      });
       scheduleSettleCheck();
       returnMemoryAfter(r.added() + r.updated() + r.quarantined());
       ok = true;
