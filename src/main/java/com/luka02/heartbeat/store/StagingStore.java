@@ -79,7 +79,12 @@ public final class StagingStore implements AutoCloseable {
 
   /** Opens (creating if needed) the configured database for writing, with SQL confined to the configured folders. */
   public static StagingStore open(com.luka02.heartbeat.config.Config config) {
-    return open(config.stagingDb(), config.zone(), config.sqlFolders());
+    return open(config.stagingDb(), config.zone(), config.sqlFolders(), engine(config));
+  }
+
+  /** The memory and threads the configuration gives DuckDB. */
+  public static EngineLimits engine(com.luka02.heartbeat.config.Config config) {
+    return new EngineLimits(config.sqlLimits().memoryLimitMb(), config.sqlLimits().threads());
   }
 
   /** Opens (creating if needed) the database for writing; SQL may touch files in its folder only. */
@@ -89,6 +94,11 @@ public final class StagingStore implements AutoCloseable {
 
   /** Opens (creating if needed) the database for writing; SQL may touch files under {@code folders} only. */
   public static StagingStore open(Path file, ZoneId zone, List<Path> folders) {
+    return open(file, zone, folders, EngineLimits.DEFAULT);
+  }
+
+  /** As above, with DuckDB held to {@code engine}'s memory and threads. */
+  public static StagingStore open(Path file, ZoneId zone, List<Path> folders, EngineLimits engine) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
     } catch (IOException e) {
@@ -97,22 +107,30 @@ public final class StagingStore implements AutoCloseable {
     StagingStore store = connect(file, zone, false, folders);
     store.applySchema();
     store.followZone();
-    store.lockDown();
+    store.lockDown(engine);
     return store;
   }
 
   /** Opens an existing database read-only, for queries while no agent runs. */
   public static StagingStore openReadOnly(Path file, ZoneId zone, List<Path> folders) {
+    return openReadOnly(file, zone, folders, EngineLimits.DEFAULT);
+  }
+
+  /** As above, with DuckDB held to {@code engine}'s memory and threads. */
+  public static StagingStore openReadOnly(Path file, ZoneId zone, List<Path> folders, EngineLimits engine) {
     if (!Files.exists(file)) {
       throw new StoreException("no staging database at " + file + " (run `catchup` or `run` first)", null);
     }
     StagingStore store = connect(file, zone, true, folders);
-    store.lockDown();
+    store.lockDown(engine);
     return store;
   }
 
   private static StagingStore connect(Path file, ZoneId zone, boolean readOnly, List<Path> folders) {
     Properties props = new Properties();
+    // Rows reach Java a chunk at a time as they are read, so a query cut at the row cap never
+    // builds its whole result first; duplicate connections inherit this.
+    props.setProperty("jdbc_stream_results", "true");
     if (readOnly) {
       props.setProperty("duckdb.read_only", "true");
     }
@@ -188,16 +206,27 @@ public final class StagingStore implements AutoCloseable {
   }
 
   /**
-   * Closes SQL off from the rest of the machine: files only under the configured folders, no
-   * extension downloads or loads, and no setting may change afterwards, for any connection.
+   * Closes SQL off from the rest of the machine: files only under the configured folders and the
+   * store's own work folder, bounded memory, threads and spill space, no extension downloads or
+   * loads, and no setting may change afterwards, for any connection.
    */
-  private void lockDown() {
+  private void lockDown(EngineLimits engine) {
+    Path work = workFolder();
+    try {
+      Files.createDirectories(work.resolve("spill"));
+    } catch (IOException e) {
+      throw new StoreException("cannot create the work folder " + work + ": " + e.getMessage(), e);
+    }
     StringBuilder dirs = new StringBuilder("[");
     for (Path f : folders) {
       dirs.append(dirs.length() > 1 ? ", " : "").append(literal(f.toAbsolutePath().normalize() + "/"));
     }
-    dirs.append(']');
+    dirs.append(dirs.length() > 1 ? ", " : "").append(literal(work + "/")).append(']');
     try (Statement s = conn.createStatement()) {
+      s.execute("SET memory_limit = '" + engine.memoryLimitMb() + "MB'");
+      s.execute("SET threads = " + engine.threads());
+      s.execute("SET temp_directory = " + literal(work.resolve("spill").toString()));
+      s.execute("SET max_temp_directory_size = '" + EngineLimits.MAX_SPILL + "'");
       s.execute("SET allowed_directories = " + dirs);
       s.execute("SET enable_external_access = false");
       s.execute("SET autoinstall_known_extensions = false");
@@ -210,6 +239,14 @@ public final class StagingStore implements AutoCloseable {
 
   public Path file() {
     return file;
+  }
+
+  /**
+   * The store's private folder beside its file: the CSV files of bulk loads and DuckDB's spill
+   * files. Hidden, so that it is no report folder and no Parquet folder a user points SQL at.
+   */
+  public Path workFolder() {
+    return file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".work");
   }
 
   // ---------------------------------------------------------------- staging
@@ -334,7 +371,7 @@ public final class StagingStore implements AutoCloseable {
    */
   private void loadCsv(Statement s, String table, List<String> lines, String columns, String orderBy)
       throws SQLException {
-    Path csv = file.resolveSibling("." + file.getFileName() + "." + table + "-" + ProcessHandle.current().pid() + ".csv");
+    Path csv = workFolder().resolve(table + "-" + ProcessHandle.current().pid() + ".csv");
     try {
       long start = System.nanoTime();
       try (var out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
@@ -833,7 +870,7 @@ public final class StagingStore implements AutoCloseable {
     }
   }
 
-  private String explain(SQLException e) {
+  String explain(SQLException e) {
     String msg = String.valueOf(e.getMessage()).strip();
     if (msg.contains("INTERRUPT")) {
       return "the query ran past its time limit and was cancelled";
@@ -895,7 +932,7 @@ public final class StagingStore implements AutoCloseable {
   // ---------------------------------------------------------------- helpers
 
   /** A connection of its own for reads from any thread, in the configured zone. */
-  private Connection reader() throws SQLException {
+  Connection reader() throws SQLException {
     return conn.duplicate();
   }
 
