@@ -119,7 +119,9 @@ public final class UserQueries implements AutoCloseable {
 
   private QueryResult execute(String sql, Running running) {
     try (Connection c = store.reader(); Statement s = c.createStatement()) {
-      // autocommit stays on, so that the driver begins no transaction of its own around ours
+      // A duplicate copies the writer's autocommit, which is off during its transactions: turned on,
+      // so that the driver begins no transaction of its own before ours.
+      c.setAutoCommit(true);
       s.execute("BEGIN TRANSACTION READ ONLY");
       try {
         running.statement = s;
