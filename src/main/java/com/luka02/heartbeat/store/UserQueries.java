@@ -84,7 +84,7 @@ public final class UserQueries implements AutoCloseable {
     try {
       return answer.get(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      running.cancel();
+      cancelAside(running);
       throw new QueryException(Reason.TIMED_OUT, "the query ran past its time limit of "
           + limits.timeout().toSeconds() + " s and was cancelled", null);
     } catch (ExecutionException e) {
@@ -93,9 +93,22 @@ public final class UserQueries implements AutoCloseable {
       }
       throw new QueryException(String.valueOf(e.getCause()), e.getCause());
     } catch (InterruptedException e) {
-      running.cancel();
+      cancelAside(running);
       Thread.currentThread().interrupt();
       throw new QueryException(Reason.TIMED_OUT, "the query was interrupted", e);
+    }
+  }
+
+  /**
+   * Cancels on a thread of its own: while DuckDB plans a statement (and folds a constant such as
+   * {@code repeat('x', 1e9)} there) the driver's cancel waits for the connection's lock, and the
+   * answer must not wait with it.
+   */
+  private void cancelAside(Running running) {
+    try {
+      workers.execute(running::cancel);
+    } catch (RejectedExecutionException e) {
+      running.cancelled = true; // shutting down: the store's close stops what still runs
     }
   }
 
