@@ -822,8 +822,8 @@ public final class StagingStore implements AutoCloseable {
 
   /**
    * Runs one statement on a connection of its own, inside a transaction that is always rolled back,
-   * and returns at most {@code maxRows} rows. Whatever the statement changed is undone; the caller
-   * still decides which statements are allowed.
+   * and returns at most {@code maxRows} rows. Whatever the statement changed is undone. For the
+   * product's own SQL only: what users send goes through {@link UserQueries}, which checks it first.
    */
   public QueryResult query(String sql, int maxRows, java.time.Duration timeout) {
     try (Connection c = reader(); Statement s = c.createStatement()) {
