@@ -3,6 +3,7 @@ package com.luka02.heartbeat.security;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 
 /**
  * Statements an attacker would send, generated from every DuckDB statement type, each aimed at a
@@ -91,23 +92,26 @@ final class AttackStatements {
   /** What goes after: nothing, a terminator, and a COMMIT to keep whatever got through. */
   static final List<String> SUFFIXES = List.of("", ";", "; COMMIT", ";\r\nCOMMIT;", " -- \r; COMMIT", "; SELECT 1");
 
-  /** {@code count} statements drawn from {@code seed}; the same seed gives the same statements. */
-  static List<String> generate(long seed, int count, AttackedAgent target) {
+  /** {@code count} statements drawn from {@code seed}, aimed by {@code aim}; the same seed gives the same statements. */
+  static List<String> generate(long seed, int count, UnaryOperator<String> aim) {
     Random random = new Random(seed);
     List<String> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      String write = aim(pick(random, WRITES), target);
+      String write = aim.apply(pick(random, WRITES));
       String explain = random.nextInt(4) == 0 ? pick(random, EXPLAINS) : "";
       out.add(pick(random, PREFIXES) + explain + write + pick(random, SUFFIXES));
     }
     return out;
   }
 
-  static String aim(String sql, AttackedAgent target) {
-    return sql.replace("%store", target.store().toString())
-        .replace("%day", target.dayFile(AttackedAgent.DAY1).toString())
-        .replace("%reports", target.config.reportsDir().toString())
-        .replace("%dir", target.config.parquetDir().toString());
+  /** Aims the writes at {@code target}'s real store, day file, reports folder and archive. */
+  static UnaryOperator<String> at(AttackedAgent target) {
+    return at(target.store().toString(), target.dayFile(AttackedAgent.DAY1).toString(),
+        target.config.reportsDir().toString(), target.config.parquetDir().toString());
+  }
+
+  static UnaryOperator<String> at(String store, String day, String reports, String dir) {
+    return sql -> sql.replace("%store", store).replace("%day", day).replace("%reports", reports).replace("%dir", dir);
   }
 
   private static String pick(Random random, List<String> from) {
