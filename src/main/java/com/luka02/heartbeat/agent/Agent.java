@@ -14,6 +14,7 @@ import com.luka02.heartbeat.ops.Operations;
 import com.luka02.heartbeat.report.ReportParser;
 import com.luka02.heartbeat.store.QueryResult;
 import com.luka02.heartbeat.store.StagingStore;
+import com.luka02.heartbeat.store.UserQueries;
 import com.luka02.heartbeat.watch.ReportWatcher;
 import com.luka02.heartbeat.watch.SettleQueue;
 import java.io.IOException;
@@ -61,6 +62,7 @@ public final class Agent implements Backend {
   private final Clock clock;
   private final AgentLock lock;
   private final StagingStore store;
+  private final UserQueries queries;
   private final Ingester ingester;
   private final Rollover rollover;
   private final RolloverTrigger trigger;
@@ -86,6 +88,7 @@ public final class Agent implements Backend {
     this.clock = clock;
     this.lock = lock;
     this.store = store;
+    this.queries = new UserQueries(store, UserQueries.limits(config));
     this.ingester = new Ingester(config, store, clock, (staged, bad, counts) -> {
       for (StageListener l : listeners) {
         l.committed(staged, bad, counts);
@@ -322,11 +325,7 @@ public final class Agent implements Backend {
 
   @Override
   public QueryResult query(String sql) {
-    String rejection = ReadOnlySql.rejection(sql);
-    if (rejection != null) {
-      throw new IllegalArgumentException(rejection);
-    }
-    return store.query(sql, config.queryMaxRows(), config.queryTimeout());
+    return queries.run(sql);
   }
 
   @Override
@@ -425,6 +424,7 @@ public final class Agent implements Backend {
     } catch (RuntimeException e) {
       log.warn("checkpoint on stop: {}", e.toString());
     }
+    queries.close();
     store.close();
     try {
       Files.deleteIfExists(config.agentFile());

@@ -28,7 +28,18 @@ public record Config(
     int queryMaxRows,
     Path apiTokenFile,
     Redaction redaction,
-    Alerting alerting) {
+    Alerting alerting,
+    SqlLimits sqlLimits) {
+
+  /**
+   * What DuckDB and the query surface may take.
+   *
+   * @param memoryLimitMb DuckDB's memory limit, shared by the agent's own work and every query
+   * @param threads DuckDB's worker threads, likewise shared
+   * @param querySlots user queries running at once; one more is answered 429
+   * @param queryMaxResultMb the largest answer a query may give, in MiB; a larger one is answered 413
+   */
+  public record SqlLimits(int memoryLimitMb, int threads, int querySlots, int queryMaxResultMb) {}
 
   /**
    * When and where to raise alerts.
@@ -55,9 +66,12 @@ public record Config(
     HIVE
   }
 
-  /** The folders DuckDB may read and write; everything else is closed to SQL. */
+  /**
+   * The folders SQL may touch: the Parquet archive (exports write and merge there) and the store's
+   * own folder (its private work folder lives there). Not the reports: the agent reads them in Java.
+   */
   public java.util.List<Path> sqlFolders() {
-    return java.util.stream.Stream.of(stagingDb.getParent(), parquetDir, reportsDir).distinct().toList();
+    return java.util.stream.Stream.of(stagingDb.getParent(), parquetDir).distinct().toList();
   }
 
   /** The agent's files that live beside the staging database. */

@@ -75,6 +75,7 @@ public final class StagingStore implements AutoCloseable {
   private final ZoneId zone;
   private final boolean readOnly;
   private final List<Path> folders;
+  private final EngineLimits engine;
   private final Faults faults;
   /** Replaced only by {@link #heal} on the writer thread, after DuckDB invalidated the database. */
   private volatile DuckDBConnection conn;
@@ -88,18 +89,24 @@ public final class StagingStore implements AutoCloseable {
   private volatile String stagingFailure;
 
   private StagingStore(Path file, ZoneId zone, DuckDBConnection conn, boolean readOnly, List<Path> folders,
-      Faults faults) {
+      EngineLimits engine, Faults faults) {
     this.file = file;
     this.zone = zone;
     this.conn = conn;
     this.readOnly = readOnly;
     this.folders = folders;
+    this.engine = engine;
     this.faults = faults;
   }
 
   /** Opens (creating if needed) the configured database for writing, with SQL confined to the configured folders. */
   public static StagingStore open(com.luka02.heartbeat.config.Config config) {
-    return open(config.stagingDb(), config.zone(), config.sqlFolders());
+    return open(config.stagingDb(), config.zone(), config.sqlFolders(), engine(config));
+  }
+
+  /** The memory and threads the configuration gives DuckDB. */
+  public static EngineLimits engine(com.luka02.heartbeat.config.Config config) {
+    return new EngineLimits(config.sqlLimits().memoryLimitMb(), config.sqlLimits().threads());
   }
 
   /** Opens (creating if needed) the database for writing; SQL may touch files in its folder only. */
@@ -109,16 +116,25 @@ public final class StagingStore implements AutoCloseable {
 
   /** Opens (creating if needed) the database for writing; SQL may touch files under {@code folders} only. */
   public static StagingStore open(Path file, ZoneId zone, List<Path> folders) {
-    return open(file, zone, folders, NO_FAULTS);
+    return open(file, zone, folders, EngineLimits.DEFAULT, NO_FAULTS);
+  }
+
+  /** As above, with DuckDB held to {@code engine}'s memory and threads. */
+  public static StagingStore open(Path file, ZoneId zone, List<Path> folders, EngineLimits engine) {
+    return open(file, zone, folders, engine, NO_FAULTS);
   }
 
   static StagingStore open(Path file, ZoneId zone, List<Path> folders, Faults faults) {
+    return open(file, zone, folders, EngineLimits.DEFAULT, faults);
+  }
+
+  private static StagingStore open(Path file, ZoneId zone, List<Path> folders, EngineLimits engine, Faults faults) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new StoreException("cannot create the folder of " + file + ": " + e.getMessage(), e);
     }
-    StagingStore store = connect(file, zone, false, folders, faults);
+    StagingStore store = connect(file, zone, false, folders, engine, faults);
     try {
       store.applySchema();
       store.followZone();
@@ -135,10 +151,15 @@ public final class StagingStore implements AutoCloseable {
 
   /** Opens an existing database read-only, for queries while no agent runs. */
   public static StagingStore openReadOnly(Path file, ZoneId zone, List<Path> folders) {
+    return openReadOnly(file, zone, folders, EngineLimits.DEFAULT);
+  }
+
+  /** As above, with DuckDB held to {@code engine}'s memory and threads. */
+  public static StagingStore openReadOnly(Path file, ZoneId zone, List<Path> folders, EngineLimits engine) {
     if (!Files.exists(file)) {
       throw new StoreException("no staging database at " + file + " (run `catchup` or `run` first)", null);
     }
-    StagingStore store = connect(file, zone, true, folders, NO_FAULTS);
+    StagingStore store = connect(file, zone, true, folders, engine, NO_FAULTS);
     try {
       store.lockDown();
     } catch (RuntimeException e) {
@@ -148,12 +169,17 @@ public final class StagingStore implements AutoCloseable {
     return store;
   }
 
-  private static StagingStore connect(Path file, ZoneId zone, boolean readOnly, List<Path> folders, Faults faults) {
-    return new StagingStore(file, zone, connection(file, zone, readOnly), readOnly, List.copyOf(folders), faults);
+  private static StagingStore connect(Path file, ZoneId zone, boolean readOnly, List<Path> folders,
+      EngineLimits engine, Faults faults) {
+    return new StagingStore(file, zone, connection(file, zone, readOnly), readOnly, List.copyOf(folders), engine,
+        faults);
   }
 
   private static DuckDBConnection connection(Path file, ZoneId zone, boolean readOnly) {
     Properties props = new Properties();
+    // Rows reach Java a chunk at a time as they are read, so a query cut at the row cap never
+    // builds its whole result first; duplicate connections inherit this.
+    props.setProperty("jdbc_stream_results", "true");
     if (readOnly) {
       props.setProperty("duckdb.read_only", "true");
     }
@@ -236,16 +262,27 @@ public final class StagingStore implements AutoCloseable {
   }
 
   /**
-   * Closes SQL off from the rest of the machine: files only under the configured folders, no
-   * extension downloads or loads, and no setting may change afterwards, for any connection.
+   * Closes SQL off from the rest of the machine: files only under the configured folders and the
+   * store's own work folder, bounded memory, threads and spill space, no extension downloads or
+   * loads, and no setting may change afterwards, for any connection.
    */
   private void lockDown() {
+    Path work = workFolder();
+    try {
+      Files.createDirectories(work.resolve("spill"));
+    } catch (IOException e) {
+      throw new StoreException("cannot create the work folder " + work + ": " + e.getMessage(), e);
+    }
     StringBuilder dirs = new StringBuilder("[");
     for (Path f : folders) {
       dirs.append(dirs.length() > 1 ? ", " : "").append(literal(f.toAbsolutePath().normalize() + "/"));
     }
-    dirs.append(']');
+    dirs.append(dirs.length() > 1 ? ", " : "").append(literal(work + "/")).append(']');
     try (Statement s = conn.createStatement()) {
+      s.execute("SET memory_limit = '" + engine.memoryLimitMb() + "MB'");
+      s.execute("SET threads = " + engine.threads());
+      s.execute("SET temp_directory = " + literal(work.resolve("spill").toString()));
+      s.execute("SET max_temp_directory_size = '" + EngineLimits.MAX_SPILL + "'");
       s.execute("SET allowed_directories = " + dirs);
       s.execute("SET enable_external_access = false");
       s.execute("SET autoinstall_known_extensions = false");
@@ -258,6 +295,14 @@ public final class StagingStore implements AutoCloseable {
 
   public Path file() {
     return file;
+  }
+
+  /**
+   * The store's private folder beside its file: the CSV files of bulk loads and DuckDB's spill
+   * files. Hidden, so that it is no report folder and no Parquet folder a user points SQL at.
+   */
+  public Path workFolder() {
+    return file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".work");
   }
 
   // ---------------------------------------------------------------- staging
@@ -366,7 +411,7 @@ public final class StagingStore implements AutoCloseable {
    */
   private void loadCsv(Statement s, String table, List<String> lines, String columns, String orderBy)
       throws SQLException {
-    Path csv = file.resolveSibling("." + file.getFileName() + "." + table + "-" + ProcessHandle.current().pid() + ".csv");
+    Path csv = workFolder().resolve(table + "-" + ProcessHandle.current().pid() + ".csv");
     try {
       long start = System.nanoTime();
       try (var out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
@@ -933,8 +978,8 @@ public final class StagingStore implements AutoCloseable {
 
   /**
    * Runs one statement on a connection of its own, inside a transaction that is always rolled back,
-   * and returns at most {@code maxRows} rows. Whatever the statement changed is undone; the caller
-   * still decides which statements are allowed.
+   * and returns at most {@code maxRows} rows. Whatever the statement changed is undone. For the
+   * product's own SQL only: what users send goes through {@link UserQueries}, which checks it first.
    */
   public QueryResult query(String sql, int maxRows, java.time.Duration timeout) {
     try (Connection c = reader(); Statement s = c.createStatement()) {
@@ -981,7 +1026,7 @@ public final class StagingStore implements AutoCloseable {
     }
   }
 
-  private String explain(SQLException e) {
+  String explain(SQLException e) {
     String msg = String.valueOf(e.getMessage()).strip();
     if (msg.contains("INTERRUPT")) {
       return "the query ran past its time limit and was cancelled";
@@ -1052,7 +1097,7 @@ public final class StagingStore implements AutoCloseable {
   // ---------------------------------------------------------------- helpers
 
   /** A connection of its own for reads from any thread, in the configured zone. */
-  private Connection reader() throws SQLException {
+  Connection reader() throws SQLException {
     return conn.duplicate();
   }
 
