@@ -16,6 +16,7 @@ import com.luka02.heartbeat.ops.Operations;
 import com.luka02.heartbeat.report.ReportParser;
 import com.luka02.heartbeat.store.QueryResult;
 import com.luka02.heartbeat.store.StagingStore;
+import com.luka02.heartbeat.store.UserQueries;
 import com.luka02.heartbeat.watch.ReportWatcher;
 import com.luka02.heartbeat.watch.SettleQueue;
 import java.io.IOException;
@@ -27,7 +28,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,6 +64,7 @@ public final class Agent implements Backend {
   private final Clock clock;
   private final AgentLock lock;
   private final StagingStore store;
+  private final UserQueries queries;
   private final Ingester ingester;
   private final Rollover rollover;
   private final RolloverTrigger trigger;
@@ -72,6 +76,12 @@ public final class Agent implements Backend {
   private final AtomicBoolean settleScheduled = new AtomicBoolean();
   private final List<StageListener> listeners = new CopyOnWriteArrayList<>();
   private final List<ExportHook.Outcomes> hookListeners = new CopyOnWriteArrayList<>();
+  /**
+   * Writer only: files the start-up catch-up found too young to judge. The start-up rollover runs
+   * before they settle, so once the last of them has, the rollover looks again; otherwise their
+   * finished days would wait for the next scheduled run.
+   */
+  private final Set<Path> youngAtStart = new HashSet<>();
   private volatile ReportWatcher watcher;
   private Operations ops;
   private ApiServer api;
@@ -82,6 +92,7 @@ public final class Agent implements Backend {
     this.clock = clock;
     this.lock = lock;
     this.store = store;
+    this.queries = new UserQueries(store, UserQueries.limits(config));
     this.ingester = new Ingester(config, store, clock, (staged, bad, counts) -> {
       for (StageListener l : listeners) {
         l.committed(staged, bad, counts);
@@ -152,7 +163,7 @@ public final class Agent implements Backend {
     });
     watcher.start();
     onWriter(() -> {
-      reconcile();
+      reconcile(youngAtStart::add);
       return null;
     });
     api = ApiServer.start(port, this, ApiToken.load(config.apiTokenFile()), ops);
@@ -215,6 +226,7 @@ public final class Agent implements Backend {
     onWriterLater("forget " + path, () -> {
       settling.remove(path);
       ingester.forget(List.of(path));
+      youngAtStartSettled();
     });
   }
 
@@ -253,6 +265,20 @@ public final class Agent implements Backend {
     List<Path> tentative = ready.stream().filter(s -> !s.finalAttempt()).map(SettleQueue.Settled::path).toList();
     settle(ingester.ingest(finals, true));
     settle(ingester.ingest(tentative, false));
+    youngAtStartSettled();
+  }
+
+  /** Runs on the writer: once the files too young at start-up have all settled, exports their finished days. */
+  private void youngAtStartSettled() {
+    if (youngAtStart.isEmpty()) {
+      return;
+    }
+    youngAtStart.removeIf(p -> !settling.contains(p));
+    if (youngAtStart.isEmpty()) {
+      log.info("the reports too young to stage at start-up have settled; checking for finished days to export");
+      trigger.recheck();
+      guarded("rollover after start-up", this::rolloverTick).run(); // a failure must not stop the settling
+    }
   }
 
   private void settle(Map<Path, Outcome> outcomes) {
@@ -264,10 +290,18 @@ public final class Agent implements Backend {
   }
 
   private void reconcile() {
+    reconcile(young -> { });
+  }
+
+  /** A full catch-up; files too young to judge go to the settle queue, and are told to {@code young}. */
+  private void reconcile(java.util.function.Consumer<Path> young) {
     boolean ok = false;
     try {
       Instant youngerThan = clock.instant().minus(config.incompleteGrace());
-      CatchupResult r = ingester.catchup(CatchupOptions.FULL, youngerThan, settling::touch);
+      CatchupResult r = ingester.catchup(CatchupOptions.FULL, youngerThan, p -> {
+        settling.touch(p);
+        young.accept(p);
+      });
       scheduleSettleCheck();
       returnMemoryAfter(r.added() + r.updated() + r.quarantined());
       ok = true;
@@ -305,11 +339,7 @@ public final class Agent implements Backend {
 
   @Override
   public QueryResult query(String sql) {
-    String rejection = ReadOnlySql.rejection(sql);
-    if (rejection != null) {
-      throw new IllegalArgumentException(rejection);
-    }
-    return store.query(sql, config.queryMaxRows(), config.queryTimeout());
+    return queries.run(sql);
   }
 
   @Override
@@ -412,6 +442,7 @@ public final class Agent implements Backend {
     } catch (RuntimeException e) {
       log.warn("checkpoint on stop: {}", e.toString());
     }
+    queries.close();
     store.close();
     try {
       Files.deleteIfExists(config.agentFile());

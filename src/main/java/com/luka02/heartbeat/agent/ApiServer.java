@@ -187,7 +187,12 @@ final class ApiServer {
       }
       try {
         send(ex, 200, action.run());
-      } catch (IllegalArgumentException | QueryException e) {
+      } catch (QueryException e) {
+        if (e.reason() == QueryException.Reason.BUSY) {
+          ex.getResponseHeaders().set("Retry-After", "5");
+        }
+        send(ex, e.reason().httpStatus(), Map.of("error", String.valueOf(e.getMessage())));
+      } catch (IllegalArgumentException e) {
         send(ex, 400, Map.of("error", String.valueOf(e.getMessage())));
       } catch (Exception e) {
         log.error("{} {} failed", method, ex.getRequestURI().getPath(), e);

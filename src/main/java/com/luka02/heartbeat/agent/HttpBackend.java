@@ -71,9 +71,11 @@ public final class HttpBackend implements Backend {
     }
     try {
       HttpResponse<byte[]> res = client.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
-      if (res.statusCode() == 400) {
-        JsonNode err = JSON.readTree(res.body());
-        throw new QueryException(err.path("error").asText(), null);
+      for (QueryException.Reason reason : QueryException.Reason.values()) {
+        if (res.statusCode() == reason.httpStatus()) {
+          JsonNode err = JSON.readTree(res.body());
+          throw new QueryException(reason, err.path("error").asText(), null);
+        }
       }
       if (res.statusCode() != 200) {
         throw new IllegalStateException("the agent at " + base + " answered " + res.statusCode() + ": "

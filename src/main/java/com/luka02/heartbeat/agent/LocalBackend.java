@@ -12,6 +12,7 @@ import com.luka02.heartbeat.ingest.Ingester;
 import com.luka02.heartbeat.store.DayExport;
 import com.luka02.heartbeat.store.QueryResult;
 import com.luka02.heartbeat.store.StagingStore;
+import com.luka02.heartbeat.store.UserQueries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -25,6 +26,7 @@ public final class LocalBackend implements Backend {
   private final boolean readOnly;
   private StagingStore store;
   private ExportHook exportHook;
+  private UserQueries queries;
 
   public LocalBackend(Config config, Clock clock, boolean readOnly) {
     this.config = config;
@@ -35,7 +37,8 @@ public final class LocalBackend implements Backend {
   private StagingStore store() {
     if (store == null) {
       store = readOnly
-          ? StagingStore.openReadOnly(config.stagingDb(), config.zone(), config.sqlFolders())
+          ? StagingStore.openReadOnly(config.stagingDb(), config.zone(), config.sqlFolders(),
+              StagingStore.engine(config))
           : StagingStore.open(config);
     }
     return store;
@@ -43,11 +46,10 @@ public final class LocalBackend implements Backend {
 
   @Override
   public QueryResult query(String sql) {
-    String rejection = ReadOnlySql.rejection(sql);
-    if (rejection != null) {
-      throw new IllegalArgumentException(rejection);
+    if (queries == null) {
+      queries = new UserQueries(store(), UserQueries.limits(config));
     }
-    return store().query(sql, config.queryMaxRows(), config.queryTimeout());
+    return queries.run(sql);
   }
 
   @Override
@@ -77,6 +79,9 @@ public final class LocalBackend implements Backend {
 
   @Override
   public void close() {
+    if (queries != null) {
+      queries.close();
+    }
     if (exportHook != null) {
       exportHook.close(); // this process's runs finish, within onExportTimeoutSeconds, before it exits
     }

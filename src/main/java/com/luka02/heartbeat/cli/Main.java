@@ -10,6 +10,7 @@ import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigException;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.store.QueryException;
+import com.luka02.heartbeat.store.StoreDamagedException;
 import com.luka02.heartbeat.store.StoreException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,7 +26,7 @@ import picocli.CommandLine.ScopeType;
     version = "heartbeat-ingester 0.1.0",
     description = "Stages OPS-Atomic heartbeat reports into DuckDB as they land and rolls them over to Parquet daily.",
     subcommands = {
-        RunCommand.class, CatchupCommand.class, QueryCommand.class, RolloverCommand.class,
+        RunCommand.class, CatchupCommand.class, QueryCommand.class, RolloverCommand.class, RecoverCommand.class,
         StatusCommand.class, com.luka02.heartbeat.bench.BenchCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -33,11 +34,13 @@ import picocli.CommandLine.ScopeType;
         "1:the operation failed (the message says why)",
         "2:invalid command line",
         "3:invalid configuration (the message names the field, value and rule)",
-        "4:the root is busy: another agent runs, or another process holds the store"})
+        "4:the root is busy: another agent runs, or another process holds the store",
+        "5:the staging store is damaged: run `recover` (a supervisor should not restart on this code)"})
 public final class Main {
   static final int FAILED = 1;
   static final int CONFIG = 3;
   static final int BUSY = 4;
+  static final int DAMAGED = 5;
 
   @Option(names = "--root", scope = ScopeType.INHERIT, defaultValue = ".", paramLabel = "DIR",
       description = "The root holding g/reports, g/analytics and g/logs (default: the current directory).")
@@ -77,6 +80,9 @@ public final class Main {
   static int exitCode(Throwable e) {
     if (e instanceof ConfigException) {
       return CONFIG;
+    }
+    if (e instanceof StoreDamagedException) {
+      return DAMAGED;
     }
     if (e instanceof AgentRunningException) {
       return BUSY;

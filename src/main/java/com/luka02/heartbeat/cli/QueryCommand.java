@@ -21,7 +21,7 @@ final class QueryCommand implements Callable<Integer> {
 
   @ParentCommand Main main;
 
-  @Parameters(index = "0", paramLabel = "SQL", description = "A SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN statement.")
+  @Parameters(index = "0", paramLabel = "SQL", description = "One SELECT, WITH, FROM, VALUES, TABLE, DESCRIBE, SHOW or SUMMARIZE statement.")
   String sql;
 
   @Option(names = "--format", defaultValue = "table", description = "table, csv or json (an array of objects). Default: ${DEFAULT-VALUE}.")

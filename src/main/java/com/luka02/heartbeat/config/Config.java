@@ -29,7 +29,18 @@ public record Config(
     Path apiTokenFile,
     Redaction redaction,
     Alerting alerting,
+    SqlLimits sqlLimits,
     Lake lake) {
+
+  /**
+   * What DuckDB and the query surface may take.
+   *
+   * @param memoryLimitMb DuckDB's memory limit, shared by the agent's own work and every query
+   * @param threads DuckDB's worker threads, likewise shared
+   * @param querySlots user queries running at once; one more is answered 429
+   * @param queryMaxResultMb the largest answer a query may give, in MiB; a larger one is answered 413
+   */
+  public record SqlLimits(int memoryLimitMb, int threads, int querySlots, int queryMaxResultMb) {}
 
   /**
    * What the Parquet folder holds beyond its layout, and what ships each new file elsewhere.
@@ -65,9 +76,12 @@ public record Config(
     HIVE
   }
 
-  /** The folders DuckDB may read and write; everything else is closed to SQL. */
+  /**
+   * The folders SQL may touch: the Parquet archive (exports write and merge there) and the store's
+   * own folder (its private work folder lives there). Not the reports: the agent reads them in Java.
+   */
   public java.util.List<Path> sqlFolders() {
-    return java.util.stream.Stream.of(stagingDb.getParent(), parquetDir, reportsDir).distinct().toList();
+    return java.util.stream.Stream.of(stagingDb.getParent(), parquetDir).distinct().toList();
   }
 
   /** The agent's files that live beside the staging database. */

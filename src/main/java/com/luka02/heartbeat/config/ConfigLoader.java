@@ -38,6 +38,10 @@ public final class ConfigLoader {
   public static final int DEFAULT_PORT = 8787;
   public static final long DEFAULT_QUERY_TIMEOUT_SECONDS = 30;
   public static final int DEFAULT_QUERY_MAX_ROWS = 100_000;
+  public static final int DEFAULT_DUCKDB_MEMORY_LIMIT_MB = 512;
+  public static final int DEFAULT_DUCKDB_THREADS = 2;
+  public static final int DEFAULT_QUERY_SLOTS = 2;
+  public static final int DEFAULT_QUERY_MAX_RESULT_MB = 16;
   public static final double DEFAULT_ALERT_SILENCE_MULTIPLE = 3;
   public static final boolean DEFAULT_ALERT_ON_CRITICAL = true;
   public static final long DEFAULT_ALERT_CHECK_SECONDS = 30;
@@ -76,6 +80,10 @@ public final class ConfigLoader {
     @JsonProperty Boolean parquetProvenance;
     @JsonProperty String onExport;
     @JsonProperty Long onExportTimeoutSeconds;
+    @JsonProperty Integer duckdbMemoryLimitMb;
+    @JsonProperty Integer duckdbThreads;
+    @JsonProperty Integer querySlots;
+    @JsonProperty Integer queryMaxResultMb;
   }
 
   /** Loads {@code configFile} (may be null) for {@code root}; throws {@link ConfigException} naming field, value and rule. */
@@ -142,7 +150,23 @@ public final class ConfigLoader {
         tokenFile,
         redaction,
         alerting(source, f),
+        sqlLimits(source, f),
         lake(source, f));
+  }
+
+  private static Config.SqlLimits sqlLimits(String source, FileConfig f) {
+    int memory = orDefault(f.duckdbMemoryLimitMb, DEFAULT_DUCKDB_MEMORY_LIMIT_MB);
+    require(memory >= 128 && memory <= 1_048_576, source, "duckdbMemoryLimitMb", memory,
+        "must be between 128 and 1048576 (MB)");
+    int threads = orDefault(f.duckdbThreads, DEFAULT_DUCKDB_THREADS);
+    require(threads >= 1 && threads <= 256, source, "duckdbThreads", threads, "must be between 1 and 256");
+    int slots = orDefault(f.querySlots, DEFAULT_QUERY_SLOTS);
+    // The HTTP server has 4 threads: queries may hold at most 3, so /health and the page keep one.
+    require(slots >= 1 && slots <= 3, source, "querySlots", slots,
+        "must be between 1 and 3, so that /health, /metrics and the status page always have an HTTP thread");
+    int result = orDefault(f.queryMaxResultMb, DEFAULT_QUERY_MAX_RESULT_MB);
+    require(result >= 1 && result <= 1024, source, "queryMaxResultMb", result, "must be between 1 and 1024 (MiB)");
+    return new Config.SqlLimits(memory, threads, slots, result);
   }
 
   private static Config.Lake lake(String source, FileConfig f) {

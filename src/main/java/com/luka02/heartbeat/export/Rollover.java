@@ -144,7 +144,7 @@ public final class Rollover {
       // so a summary that could not be written is retried with its day.
       writeSummary(day.day(), now, result, sha, check, target);
       store.recordExport(new ExportRecord(day.day(), check.rows(), rel, bytes, ms, now, sha,
-          day.stagedThrough() == null ? now : day.stagedThrough()));
+          day.stagedThrough() == null ? now : day.stagedThrough()), day.changedThrough());
       log.info("rollover {}", result.describe());
       exported.exported(day.day(), target);
       return result;

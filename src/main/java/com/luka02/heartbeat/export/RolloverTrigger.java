@@ -37,6 +37,12 @@ public final class RolloverTrigger {
     }
   }
 
+  /** Makes the next tick run: rows for finished days arrived after the last run looked. */
+  public void recheck() {
+    coveredThrough = null;
+    retryAt = null;
+  }
+
   /** When the next run is expected, for {@code status}. */
   public Instant next(Instant now) {
     return retryAt != null ? retryAt : schedule.nextRun(now);

@@ -1,5 +1,6 @@
 package com.luka02.heartbeat.ops;
 
+import com.luka02.heartbeat.store.StoreDamagedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,11 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Whether the agent is doing its job: watching the reports folder, and able to write the store.
  * Writability is proven by a small write on the writer thread at every alert check; a failed write,
- * or none for too long (the writer is stuck), makes the agent unhealthy.
+ * or none for too long (the writer is stuck), makes the agent unhealthy. So does staging that failed
+ * and has not succeeded since: a store can take the small write and still refuse every report.
  */
 final class Health {
   /** The answer of {@code /health}; {@code problems} is empty exactly when healthy. */
@@ -27,6 +30,7 @@ final class Health {
   private final BooleanSupplier watching;
   private final LongSupplier nanoTime;
   private final Duration writeOverdue;
+  private final Supplier<String> stagingFailure;
   private volatile Instant lastWrite;
   private volatile long lastWriteNanos;
   private volatile String writeError;
@@ -34,9 +38,12 @@ final class Health {
   /**
    * @param nanoTime a monotonic source: a stuck writer is told by real elapsed time, not the
    *     injected wall clock that tests move by hours
+   * @param stagingFailure why staging last failed, null once it has succeeded since
    */
-  Health(Path reportsDir, BooleanSupplier watching, LongSupplier nanoTime, Duration writeOverdue) {
+  Health(Path reportsDir, BooleanSupplier watching, LongSupplier nanoTime, Duration writeOverdue,
+      Supplier<String> stagingFailure) {
     this.reportsDir = reportsDir;
+    this.stagingFailure = stagingFailure;
     this.watching = watching;
     this.nanoTime = nanoTime;
     this.writeOverdue = writeOverdue;
@@ -53,6 +60,18 @@ final class Health {
   /** Called on the writer thread after a write failed. */
   void writeFailed(Instant at, RuntimeException e) {
     writeError = "the staging store refused a write at " + at + ": " + e.getMessage();
+  }
+
+  /**
+   * A table or sequence that vanished is damage the agent does not paper over by recreating it: the
+   * rows it held would be missing for good, while the files still say they were staged. A corrupt
+   * block likewise needs the rebuild that {@code recover} does.
+   */
+  private static String nextStep(String failure) {
+    boolean damaged = failure.contains("Catalog Error") && failure.contains("does not exist")
+        || StoreDamagedException.isDamage(failure);
+    return damaged
+        ? " (the store is damaged: stop the agent and run `heartbeat-ingester recover`)" : "";
   }
 
   Report check() {
@@ -72,7 +91,11 @@ final class Health {
       problems.add("no write to the staging store has succeeded for " + Alerts.human(sinceWrite)
           + " (expected one at least every " + Alerts.human(writeOverdue) + "): the writer is stuck or failing");
     }
-    boolean writable = error == null && sinceWrite.compareTo(writeOverdue) <= 0;
+    String staging = stagingFailure.get();
+    if (staging != null) {
+      problems.add("staging fails: " + staging + nextStep(staging));
+    }
+    boolean writable = error == null && staging == null && sinceWrite.compareTo(writeOverdue) <= 0;
     return new Report(problems.isEmpty() ? "ok" : "unhealthy", folder && watcher, writable, lastWrite,
         List.copyOf(problems));
   }

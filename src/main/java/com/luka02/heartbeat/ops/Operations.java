@@ -64,7 +64,7 @@ public final class Operations implements StageListener, AutoCloseable {
     Config.Alerting a = config.alerting();
     Duration overdue = Duration.ofMinutes(2).compareTo(a.checkInterval().multipliedBy(4)) > 0
         ? Duration.ofMinutes(2) : a.checkInterval().multipliedBy(4);
-    this.health = new Health(config.reportsDir(), watching, System::nanoTime, overdue);
+    this.health = new Health(config.reportsDir(), watching, System::nanoTime, overdue, store::stagingFailure);
     StoreStats stats = store.stats(LocalDate.ofInstant(clock.instant(), config.zone()));
     this.alerts = new Alerts(config.cadence(), a.silenceMultiple(), a.onCritical(), clock.instant(), stats.lastReport());
     this.webhook = a.webhookUrl() == null ? null

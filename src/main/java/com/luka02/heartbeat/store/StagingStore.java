@@ -60,26 +60,53 @@ public final class StagingStore implements AutoCloseable {
    * which made a long-running agent grow with every reconcile.
    */
   private static final String EMPTY_INCOMING = "CREATE OR REPLACE TEMP TABLE incoming AS "
-      + "SELECT *, 0::BIGINT AS size, 0::BIGINT AS mtime_ms FROM heartbeats LIMIT 0";
+      + "SELECT * EXCLUDE (change_seq), 0::BIGINT AS size, 0::BIGINT AS mtime_ms FROM heartbeats LIMIT 0";
   private static final Logger log = LoggerFactory.getLogger(StagingStore.class);
+
+  /** Points where tests make a commit fail at the worst moment; production uses {@link #NO_FAULTS}. */
+  interface Faults {
+    /** Runs on the writer's connection just before {@code COMMIT}. */
+    default void beforeCommit(Statement s) throws SQLException {}
+  }
+
+  static final Faults NO_FAULTS = new Faults() {};
 
   private final Path file;
   private final ZoneId zone;
-  private final DuckDBConnection conn;
   private final boolean readOnly;
   private final List<Path> folders;
+  private final EngineLimits engine;
+  private final Faults faults;
+  /** Replaced only by {@link #heal} on the writer thread, after DuckDB invalidated the database. */
+  private volatile DuckDBConnection conn;
+  /** Writer thread only: a transaction of ours is open on {@link #conn}. */
+  private boolean inTransaction;
+  /** Writer thread only: the open transaction staged reports, so its commit proves staging works. */
+  private boolean stagedInTransaction;
+  /** DuckDB refused every statement after a fatal error; the next write reopens the file. */
+  private volatile boolean invalidated;
+  /** Why the last staging attempt failed, until one succeeds; read by {@code /health}. */
+  private volatile String stagingFailure;
 
-  private StagingStore(Path file, ZoneId zone, DuckDBConnection conn, boolean readOnly, List<Path> folders) {
+  private StagingStore(Path file, ZoneId zone, DuckDBConnection conn, boolean readOnly, List<Path> folders,
+      EngineLimits engine, Faults faults) {
     this.file = file;
     this.zone = zone;
     this.conn = conn;
     this.readOnly = readOnly;
     this.folders = folders;
+    this.engine = engine;
+    this.faults = faults;
   }
 
   /** Opens (creating if needed) the configured database for writing, with SQL confined to the configured folders. */
   public static StagingStore open(com.luka02.heartbeat.config.Config config) {
-    return open(config.stagingDb(), config.zone(), config.sqlFolders());
+    return open(config.stagingDb(), config.zone(), config.sqlFolders(), engine(config));
+  }
+
+  /** The memory and threads the configuration gives DuckDB. */
+  public static EngineLimits engine(com.luka02.heartbeat.config.Config config) {
+    return new EngineLimits(config.sqlLimits().memoryLimitMb(), config.sqlLimits().threads());
   }
 
   /** Opens (creating if needed) the database for writing; SQL may touch files in its folder only. */
@@ -89,30 +116,70 @@ public final class StagingStore implements AutoCloseable {
 
   /** Opens (creating if needed) the database for writing; SQL may touch files under {@code folders} only. */
   public static StagingStore open(Path file, ZoneId zone, List<Path> folders) {
+    return open(file, zone, folders, EngineLimits.DEFAULT, NO_FAULTS);
+  }
+
+  /** As above, with DuckDB held to {@code engine}'s memory and threads. */
+  public static StagingStore open(Path file, ZoneId zone, List<Path> folders, EngineLimits engine) {
+    return open(file, zone, folders, engine, NO_FAULTS);
+  }
+
+  static StagingStore open(Path file, ZoneId zone, List<Path> folders, Faults faults) {
+    return open(file, zone, folders, EngineLimits.DEFAULT, faults);
+  }
+
+  private static StagingStore open(Path file, ZoneId zone, List<Path> folders, EngineLimits engine, Faults faults) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new StoreException("cannot create the folder of " + file + ": " + e.getMessage(), e);
     }
-    StagingStore store = connect(file, zone, false, folders);
-    store.applySchema();
-    store.followZone();
-    store.lockDown();
+    StagingStore store = connect(file, zone, false, folders, engine, faults);
+    try {
+      store.applySchema();
+      store.followZone();
+      store.lockDown();
+    } catch (RuntimeException e) {
+      store.closeQuietly();
+      if (e instanceof StoreException && StoreDamagedException.isDamage(e.getMessage())) {
+        throw new StoreDamagedException(file, e.getMessage(), e);
+      }
+      throw e;
+    }
     return store;
   }
 
   /** Opens an existing database read-only, for queries while no agent runs. */
   public static StagingStore openReadOnly(Path file, ZoneId zone, List<Path> folders) {
+    return openReadOnly(file, zone, folders, EngineLimits.DEFAULT);
+  }
+
+  /** As above, with DuckDB held to {@code engine}'s memory and threads. */
+  public static StagingStore openReadOnly(Path file, ZoneId zone, List<Path> folders, EngineLimits engine) {
     if (!Files.exists(file)) {
       throw new StoreException("no staging database at " + file + " (run `catchup` or `run` first)", null);
     }
-    StagingStore store = connect(file, zone, true, folders);
-    store.lockDown();
+    StagingStore store = connect(file, zone, true, folders, engine, NO_FAULTS);
+    try {
+      store.lockDown();
+    } catch (RuntimeException e) {
+      store.closeQuietly();
+      throw e;
+    }
     return store;
   }
 
-  private static StagingStore connect(Path file, ZoneId zone, boolean readOnly, List<Path> folders) {
+  private static StagingStore connect(Path file, ZoneId zone, boolean readOnly, List<Path> folders,
+      EngineLimits engine, Faults faults) {
+    return new StagingStore(file, zone, connection(file, zone, readOnly), readOnly, List.copyOf(folders), engine,
+        faults);
+  }
+
+  private static DuckDBConnection connection(Path file, ZoneId zone, boolean readOnly) {
     Properties props = new Properties();
+    // Rows reach Java a chunk at a time as they are read, so a query cut at the row cap never
+    // builds its whole result first; duplicate connections inherit this.
+    props.setProperty("jdbc_stream_results", "true");
     if (readOnly) {
       props.setProperty("duckdb.read_only", "true");
     }
@@ -121,9 +188,15 @@ public final class StagingStore implements AutoCloseable {
       try (Statement s = c.createStatement()) {
         // Global, so that every duplicate connection reads and renders times in the configured zone.
         s.execute("SET GLOBAL TimeZone = " + duckTimeZone(zone));
+      } catch (SQLException e) {
+        c.close();
+        throw e;
       }
-      return new StagingStore(file, zone, c, readOnly, List.copyOf(folders));
+      return c;
     } catch (SQLException e) {
+      if (StoreDamagedException.isDamage(e.getMessage())) {
+        throw new StoreDamagedException(file, e.getMessage(), e);
+      }
       throw new StoreException(describeOpenFailure(file, e), e);
     }
   }
@@ -177,7 +250,8 @@ public final class StagingStore implements AutoCloseable {
         try (Statement s = conn.createStatement()) {
           s.execute("UPDATE heartbeats SET report_day = (\"timestamp\" AT TIME ZONE " + duckTimeZone(zone) + ")::DATE");
           // Every exported day not yet pruned is due again; days left without rows are removed by the rollover.
-          s.execute("UPDATE exports SET staged_through = TIMESTAMPTZ '1970-01-01 00:00:00+00' WHERE NOT pruned");
+          s.execute("UPDATE exports SET staged_through = TIMESTAMPTZ '1970-01-01 00:00:00+00', exported_through = -1"
+              + " WHERE NOT pruned");
           return null;
         } catch (SQLException e) {
           throw fail("move report days to " + now, e);
@@ -188,16 +262,27 @@ public final class StagingStore implements AutoCloseable {
   }
 
   /**
-   * Closes SQL off from the rest of the machine: files only under the configured folders, no
-   * extension downloads or loads, and no setting may change afterwards, for any connection.
+   * Closes SQL off from the rest of the machine: files only under the configured folders and the
+   * store's own work folder, bounded memory, threads and spill space, no extension downloads or
+   * loads, and no setting may change afterwards, for any connection.
    */
   private void lockDown() {
+    Path work = workFolder();
+    try {
+      Files.createDirectories(work.resolve("spill"));
+    } catch (IOException e) {
+      throw new StoreException("cannot create the work folder " + work + ": " + e.getMessage(), e);
+    }
     StringBuilder dirs = new StringBuilder("[");
     for (Path f : folders) {
       dirs.append(dirs.length() > 1 ? ", " : "").append(literal(f.toAbsolutePath().normalize() + "/"));
     }
-    dirs.append(']');
+    dirs.append(dirs.length() > 1 ? ", " : "").append(literal(work + "/")).append(']');
     try (Statement s = conn.createStatement()) {
+      s.execute("SET memory_limit = '" + engine.memoryLimitMb() + "MB'");
+      s.execute("SET threads = " + engine.threads());
+      s.execute("SET temp_directory = " + literal(work.resolve("spill").toString()));
+      s.execute("SET max_temp_directory_size = '" + EngineLimits.MAX_SPILL + "'");
       s.execute("SET allowed_directories = " + dirs);
       s.execute("SET enable_external_access = false");
       s.execute("SET autoinstall_known_extensions = false");
@@ -210,6 +295,14 @@ public final class StagingStore implements AutoCloseable {
 
   public Path file() {
     return file;
+  }
+
+  /**
+   * The store's private folder beside its file: the CSV files of bulk loads and DuckDB's spill
+   * files. Hidden, so that it is no report folder and no Parquet folder a user points SQL at.
+   */
+  public Path workFolder() {
+    return file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".work");
   }
 
   // ---------------------------------------------------------------- staging
@@ -226,6 +319,7 @@ public final class StagingStore implements AutoCloseable {
    * each new or different path to its record (null when new).
    */
   public Changes changes(List<WalkedFile> walked, boolean withVanished) {
+    heal();
     try (Statement s = conn.createStatement()) {
       s.execute("CREATE OR REPLACE TEMP TABLE walked (path VARCHAR, size BIGINT, mtime_ms BIGINT)");
       List<String> lines = new ArrayList<>(walked.size());
@@ -286,36 +380,19 @@ public final class StagingStore implements AutoCloseable {
       return StageCounts.NONE;
     }
     OffsetDateTime committed = now.atOffset(ZoneOffset.UTC);
-    try {
-      boolean own = conn.getAutoCommit();
-      conn.setAutoCommit(false);
-      try {
-        long start = System.nanoTime();
-        loadIncoming(files, committed);
-        long loaded = System.nanoTime();
-        StageCounts counts = applyIncoming(bad, committed, replaceAll);
-        try (Statement s = conn.createStatement()) {
-          s.execute(EMPTY_INCOMING);
-        }
-        log.debug("staged {} files: load {} ms, merge {} ms", files.size() + bad.size(),
-            (loaded - start) / 1_000_000, (System.nanoTime() - loaded) / 1_000_000);
-        if (own) {
-          conn.commit();
-        }
-        return counts;
-      } catch (SQLException | RuntimeException e) {
-        if (own) {
-          conn.rollback();
-        }
-        throw e;
-      } finally {
-        if (own) {
-          conn.setAutoCommit(true);
-        }
+    return transaction("stage " + files.size() + " reports", () -> {
+      stagedInTransaction = true;
+      long start = System.nanoTime();
+      loadIncoming(files, committed);
+      long loaded = System.nanoTime();
+      StageCounts counts = applyIncoming(bad, committed, replaceAll, nextChange());
+      try (Statement s = conn.createStatement()) {
+        s.execute(EMPTY_INCOMING);
       }
-    } catch (SQLException e) {
-      throw fail("stage " + files.size() + " reports", e);
-    }
+      log.debug("staged {} files: load {} ms, merge {} ms", files.size() + bad.size(),
+          (loaded - start) / 1_000_000, (System.nanoTime() - loaded) / 1_000_000);
+      return counts;
+    });
   }
 
   private void loadIncoming(List<StagedFile> files, OffsetDateTime now) throws SQLException {
@@ -334,7 +411,7 @@ public final class StagingStore implements AutoCloseable {
    */
   private void loadCsv(Statement s, String table, List<String> lines, String columns, String orderBy)
       throws SQLException {
-    Path csv = file.resolveSibling("." + file.getFileName() + "." + table + "-" + ProcessHandle.current().pid() + ".csv");
+    Path csv = workFolder().resolve(table + "-" + ProcessHandle.current().pid() + ".csv");
     try {
       long start = System.nanoTime();
       try (var out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
@@ -367,7 +444,15 @@ public final class StagingStore implements AutoCloseable {
     }
   }
 
-  private StageCounts applyIncoming(List<QuarantinedFile> bad, OffsetDateTime now, boolean replaceAll)
+  /** The next number of the change sequence: every row this transaction writes carries it. */
+  private long nextChange() throws SQLException {
+    try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT nextval('change_seq')")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private StageCounts applyIncoming(List<QuarantinedFile> bad, OffsetDateTime now, boolean replaceAll, long change)
       throws SQLException {
     int inserted;
     int replaced;
@@ -402,10 +487,10 @@ public final class StagingStore implements AutoCloseable {
             WHERE %s OR h.content_hash <> n.content_hash)
           """.formatted(replaceAll));
       s.execute("""
-          INSERT INTO heartbeats SELECT n.* FROM incoming_rows n
+          INSERT INTO heartbeats BY NAME SELECT n.*, %d AS change_seq FROM incoming_rows n
           WHERE NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h."timestamp" = n."timestamp")
           ORDER BY n."timestamp"
-          """);
+          """.formatted(change));
       s.execute("DELETE FROM seen_files WHERE path IN (SELECT path FROM incoming_seen)");
       s.execute("INSERT INTO seen_files SELECT * FROM incoming_seen");
       s.execute("DELETE FROM quarantine WHERE path IN (SELECT path FROM incoming_seen WHERE report_ts IS NOT NULL)");
@@ -415,16 +500,14 @@ public final class StagingStore implements AutoCloseable {
           PreparedStatement ps = conn.prepareStatement("INSERT INTO seen_files VALUES (?, ?, ?, ?, NULL, ?)")) {
         for (QuarantinedFile q : bad) {
           del.setString(1, q.path());
-          del.addBatch();
+          del.executeUpdate();
           ps.setString(1, q.path());
           ps.setLong(2, q.size());
           ps.setLong(3, q.mtimeMs());
           ps.setString(4, q.contentHash() == null ? "" : q.contentHash());
           ps.setObject(5, now);
-          ps.addBatch();
+          ps.executeUpdate();
         }
-        del.executeBatch();
-        ps.executeBatch();
       }
       try (PreparedStatement ps = conn.prepareStatement(
           "INSERT OR REPLACE INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -440,9 +523,8 @@ public final class StagingStore implements AutoCloseable {
           ps.setString(5, q.contentHash());
           ps.setLong(6, q.size());
           ps.setObject(7, now);
-          ps.addBatch();
+          ps.executeUpdate();
         }
-        ps.executeBatch();
       }
     }
     return new StageCounts(inserted, replaced, unchanged, bad.size());
@@ -453,24 +535,95 @@ public final class StagingStore implements AutoCloseable {
    * commit per batch, and a crash leaves the store as it was before.
    */
   public <T> T inTransaction(java.util.function.Supplier<T> work) {
-    try {
-      if (!conn.getAutoCommit()) {
-        return work.get();
-      }
-      conn.setAutoCommit(false);
+    return transaction("run a transaction", work::get);
+  }
+
+  /** Work against the writer's connection. */
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in a transaction of its own, or inside the caller's when one is open. The
+   * transaction is driven with plain BEGIN/COMMIT/ROLLBACK and JDBC autocommit stays on: after a
+   * failed COMMIT (a full disk) DuckDB has already ended the transaction, and the driver's own
+   * bookkeeping then believed one was still open, so every later commit failed until a restart.
+   * Whatever happens, the connection leaves here outside any transaction. For the same reason no
+   * statement here is batched: the driver wraps a batch in a BEGIN of its own.
+   */
+  private <T> T transaction(String what, SqlWork<T> work) {
+    if (inTransaction) {
       try {
-        T result = work.get();
-        conn.commit();
-        return result;
-      } catch (RuntimeException e) {
-        conn.rollback();
-        throw e;
-      } finally {
-        conn.setAutoCommit(true);
+        return work.run();
+      } catch (SQLException e) {
+        throw fail(what, e);
       }
-    } catch (SQLException e) {
-      throw fail("run a transaction", e);
     }
+    heal();
+    boolean committed = false;
+    try (Statement s = conn.createStatement()) {
+      s.execute("BEGIN TRANSACTION");
+      inTransaction = true;
+      stagedInTransaction = false;
+      T result = work.run();
+      faults.beforeCommit(s);
+      s.execute("COMMIT");
+      committed = true;
+      if (stagedInTransaction) {
+        stagingFailure = null;
+      }
+      return result;
+    } catch (SQLException e) {
+      throw writeFailed(what, e);
+    } catch (RuntimeException | Error e) {
+      if (stagedInTransaction || e instanceof StoreException) {
+        noteFailure(e.getMessage());
+      }
+      throw e;
+    } finally {
+      if (inTransaction && !committed) {
+        rollbackQuietly();
+      }
+      inTransaction = false;
+      stagedInTransaction = false;
+    }
+  }
+
+  /**
+   * Reopens the database after DuckDB invalidated it (a checkpoint that hit a full disk does that:
+   * every later statement fails until the database is restarted). Writer thread only.
+   */
+  private void heal() {
+    if (!invalidated || readOnly) {
+      return;
+    }
+    log.warn("staging database {}: reopening it after a fatal error", file);
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      log.debug("closing the invalidated connection: {}", e.toString());
+    }
+    conn = connection(file, zone, false);
+    applySchema();
+    lockDown();
+    invalidated = false;
+    log.info("staging database {}: reopened; writing again", file);
+  }
+
+  /** Why staging last failed, or null once a staging transaction has committed since. */
+  public String stagingFailure() {
+    return stagingFailure;
+  }
+
+  private StoreException writeFailed(String what, SQLException e) {
+    StoreException failure = fail(what, e);
+    noteFailure(failure.getMessage());
+    return failure;
+  }
+
+  private void noteFailure(String message) {
+    stagingFailure = message == null ? "the staging store refused a write" : message;
   }
 
   /** Forgets files that no longer exist; their rows stay, since the rows are the record. */
@@ -483,12 +636,10 @@ public final class StagingStore implements AutoCloseable {
           PreparedStatement pq = conn.prepareStatement("DELETE FROM quarantine WHERE path = ?")) {
         for (String p : paths) {
           ps.setString(1, p);
-          ps.addBatch();
+          ps.executeUpdate();
           pq.setString(1, p);
-          pq.addBatch();
+          pq.executeUpdate();
         }
-        ps.executeBatch();
-        pq.executeBatch();
         return null;
       } catch (SQLException e) {
         throw fail("forget " + paths.size() + " deleted files", e);
@@ -500,21 +651,23 @@ public final class StagingStore implements AutoCloseable {
 
   /** Days up to {@code through} with rows that their Parquet file does not hold yet. */
   public List<DayExport> daysToExport(LocalDate through) {
+    heal();
     List<DayExport> days = new ArrayList<>();
     try (PreparedStatement ps = conn.prepareStatement("""
-        SELECT h.report_day, count(*), max(h.ingested_at), coalesce(any_value(e.pruned), false)
+        SELECT h.report_day, count(*), max(h.ingested_at), coalesce(any_value(e.pruned), false), max(h.change_seq)
         FROM heartbeats h LEFT JOIN exports e ON e.day = h.report_day
         WHERE h.report_day <= ?
         GROUP BY h.report_day
         HAVING any_value(e.day) IS NULL
-            OR max(h.ingested_at) > any_value(e.staged_through)
+            OR max(h.change_seq) > any_value(e.exported_through)
             OR (NOT any_value(e.pruned) AND count(*) <> any_value(e.row_count))
         ORDER BY h.report_day
         """)) {
       ps.setObject(1, through);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          days.add(new DayExport(rs.getObject(1, LocalDate.class), rs.getLong(2), instant(rs, 3), rs.getBoolean(4)));
+          days.add(new DayExport(rs.getObject(1, LocalDate.class), rs.getLong(2), instant(rs, 3), rs.getBoolean(4),
+              rs.getLong(5)));
         }
       }
       return days;
@@ -527,14 +680,14 @@ public final class StagingStore implements AutoCloseable {
   public DayExport stagedDay(LocalDate day) {
     try (PreparedStatement ps = conn.prepareStatement("""
         SELECT count(*), max(ingested_at),
-               coalesce((SELECT pruned FROM exports WHERE day = ?), false)
+               coalesce((SELECT pruned FROM exports WHERE day = ?), false), coalesce(max(change_seq), 0)
         FROM heartbeats WHERE report_day = ?
         """)) {
       ps.setObject(1, day);
       ps.setObject(2, day);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return new DayExport(day, rs.getLong(1), instant(rs, 2), rs.getBoolean(3));
+        return new DayExport(day, rs.getLong(1), instant(rs, 2), rs.getBoolean(3), rs.getLong(4));
       }
     } catch (SQLException e) {
       throw fail("count rows of " + day, e);
@@ -628,14 +781,20 @@ public final class StagingStore implements AutoCloseable {
     }
   }
 
-  /** Records a verified export; call only after the file is in place under its final name. */
-  public void recordExport(ExportRecord r) {
+  /**
+   * Records a verified export holding the day's rows through change {@code changedThrough}; call only
+   * after the file is in place under its final name.
+   */
+  public void recordExport(ExportRecord r, long changedThrough) {
     try (PreparedStatement ps = conn.prepareStatement(
         """
-        INSERT INTO exports VALUES (?, ?, ?, ?, ?, ?, ?, ?, false)
+        INSERT INTO exports (day, row_count, file, bytes, duration_ms, exported_at, sha256, staged_through,
+            pruned, exported_through)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, false, ?)
         ON CONFLICT (day) DO UPDATE SET row_count = excluded.row_count, file = excluded.file,
           bytes = excluded.bytes, duration_ms = excluded.duration_ms, exported_at = excluded.exported_at,
-          sha256 = excluded.sha256, staged_through = excluded.staged_through
+          sha256 = excluded.sha256, staged_through = excluded.staged_through,
+          exported_through = excluded.exported_through
         """)) {
       ps.setObject(1, r.day());
       ps.setLong(2, r.rows());
@@ -645,9 +804,63 @@ public final class StagingStore implements AutoCloseable {
       ps.setObject(6, r.exportedAt().atOffset(ZoneOffset.UTC));
       ps.setString(7, r.sha256());
       ps.setObject(8, r.stagedThrough().atOffset(ZoneOffset.UTC));
+      ps.setLong(9, changedThrough);
       ps.executeUpdate();
     } catch (SQLException e) {
       throw fail("record the export of " + r.day(), e);
+    }
+  }
+
+  /** What restoring one archived day file found. */
+  public record ArchivedDay(long rowsInFile, long rowsRestored, boolean sameAsStaged) {}
+
+  /**
+   * Rebuilding after damage: stages the rows of an archived day file that no staged row holds
+   * (matched by timestamp), and records the file in the ledger. The day counts as exported only
+   * when the file holds exactly its staged rows; otherwise the next rollover writes it again.
+   */
+  public ArchivedDay importArchivedDay(LocalDate day, Path parquet, List<String> fileColumns, String relFile,
+      String sha256, long bytes, Instant exportedAt) {
+    return transaction("restore " + parquet, () -> {
+      String src = "read_parquet(" + literal(parquet.toString()) + ", hive_partitioning = false)";
+      long change = nextChange();
+      long inFile = count("SELECT count(*) FROM " + src);
+      // Lean files carry no provenance: the row came from the archive file, now, with no report bytes to hash.
+      List<String> select = new ArrayList<>();
+      List<String> compared = new ArrayList<>();
+      for (String c : COLUMNS) {
+        boolean held = fileColumns.contains(c);
+        select.add(held ? "\"" + c + "\"" : switch (c) {
+          case "source_path" -> literal(relFile) + " AS source_path";
+          case "ingested_at" -> "current_timestamp AS ingested_at";
+          default -> "'restored' AS " + c; // content_hash: never equal to a report's SHA-256
+        });
+        if (held && !c.equals("source_path") && !c.equals("ingested_at")) {
+          compared.add(c.equals("checks") ? "checks::VARCHAR" : "\"" + c + "\"");
+        }
+      }
+      long restored;
+      try (Statement s = conn.createStatement()) {
+        restored = s.executeUpdate("INSERT INTO heartbeats BY NAME SELECT " + String.join(", ", select)
+            + ", " + change + " AS change_seq FROM " + src + " p WHERE NOT EXISTS "
+            + "(SELECT 1 FROM heartbeats h WHERE h.\"timestamp\" = p.\"timestamp\")");
+      }
+      // The day is as exported when the file holds exactly what a rollover would write from the staged rows.
+      String what = String.join(", ", compared);
+      String staged = "SELECT " + what + " FROM heartbeats WHERE report_day = DATE " + literal(day.toString());
+      String archived = "SELECT " + what + " FROM " + src;
+      boolean same = count("SELECT count(*) FROM (" + staged + " EXCEPT " + archived + ")") == 0
+          && count("SELECT count(*) FROM (" + archived + " EXCEPT " + staged + ")") == 0;
+      long through = same ? stagedDay(day).changedThrough() : -1;
+      recordExport(new ExportRecord(day, inFile, relFile, bytes, 0, exportedAt, sha256, exportedAt), through);
+      return new ArchivedDay(inFile, restored, same);
+    });
+  }
+
+  private long count(String sql) throws SQLException {
+    try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
@@ -707,32 +920,28 @@ public final class StagingStore implements AutoCloseable {
    * pruned. Returns the number of rows deleted.
    */
   public long pruneExported(LocalDate before) {
-    try (Statement s = conn.createStatement()) {
-      conn.setAutoCommit(false);
-      String cutoff = "DATE " + literal(before.toString());
-      int deleted = s.executeUpdate("""
-          DELETE FROM heartbeats WHERE report_day < %s AND EXISTS (
-            SELECT 1 FROM exports e WHERE e.day = heartbeats.report_day
-              AND heartbeats.ingested_at <= e.staged_through)
-          """.formatted(cutoff));
-      s.executeUpdate("""
-          UPDATE exports SET pruned = true WHERE day < %s AND NOT pruned
-            AND NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h.report_day = exports.day)
-          """.formatted(cutoff));
-      conn.commit();
-      return deleted;
-    } catch (SQLException e) {
-      rollbackQuietly();
-      throw fail("prune rows before " + before, e);
-    } finally {
-      autoCommit();
-    }
+    return transaction("prune rows before " + before, () -> {
+      try (Statement s = conn.createStatement()) {
+        String cutoff = "DATE " + literal(before.toString());
+        int deleted = s.executeUpdate("""
+            DELETE FROM heartbeats WHERE report_day < %s AND EXISTS (
+              SELECT 1 FROM exports e WHERE e.day = heartbeats.report_day
+                AND heartbeats.change_seq <= e.exported_through)
+            """.formatted(cutoff));
+        s.executeUpdate("""
+            UPDATE exports SET pruned = true WHERE day < %s AND NOT pruned
+              AND NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h.report_day = exports.day)
+            """.formatted(cutoff));
+        return (long) deleted;
+      }
+    });
   }
 
   // ---------------------------------------------------------------- state and status
 
   /** Sets a named fact that survives restarts; a null value clears it. */
   public void putState(String key, String value, Instant at) {
+    heal();
     try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO agent_state VALUES (?, ?, ?)")) {
       ps.setString(1, key);
       ps.setString(2, value);
@@ -786,8 +995,8 @@ public final class StagingStore implements AutoCloseable {
 
   /**
    * Runs one statement on a connection of its own, inside a transaction that is always rolled back,
-   * and returns at most {@code maxRows} rows. Whatever the statement changed is undone; the caller
-   * still decides which statements are allowed.
+   * and returns at most {@code maxRows} rows. Whatever the statement changed is undone. For the
+   * product's own SQL only: what users send goes through {@link UserQueries}, which checks it first.
    */
   public QueryResult query(String sql, int maxRows, java.time.Duration timeout) {
     try (Connection c = reader(); Statement s = c.createStatement()) {
@@ -834,7 +1043,7 @@ public final class StagingStore implements AutoCloseable {
     }
   }
 
-  private String explain(SQLException e) {
+  String explain(SQLException e) {
     String msg = String.valueOf(e.getMessage()).strip();
     if (msg.contains("INTERRUPT")) {
       return "the query ran past its time limit and was cancelled";
@@ -877,6 +1086,7 @@ public final class StagingStore implements AutoCloseable {
     if (readOnly) {
       return;
     }
+    heal();
     try (Statement s = conn.createStatement()) {
       s.execute("CHECKPOINT");
     } catch (SQLException e) {
@@ -893,10 +1103,18 @@ public final class StagingStore implements AutoCloseable {
     }
   }
 
+  private void closeQuietly() {
+    try {
+      conn.close();
+    } catch (SQLException ignored) {
+      // Opening failed; that failure is what the caller reports.
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** A connection of its own for reads from any thread, in the configured zone. */
-  private Connection reader() throws SQLException {
+  Connection reader() throws SQLException {
     return conn.duplicate();
   }
 
@@ -927,22 +1145,19 @@ public final class StagingStore implements AutoCloseable {
   }
 
   private void rollbackQuietly() {
-    try {
-      conn.rollback();
+    try (Statement s = conn.createStatement()) {
+      s.execute("ROLLBACK");
     } catch (SQLException ignored) {
-      // The original failure is what the caller reports; a failed rollback adds nothing to it.
-    }
-  }
-
-  private void autoCommit() {
-    try {
-      conn.setAutoCommit(true);
-    } catch (SQLException e) {
-      throw fail("restore autocommit", e);
+      // After a failed COMMIT DuckDB has rolled back already ("no transaction is active"); the
+      // original failure is what the caller reports.
     }
   }
 
   private StoreException fail(String what, SQLException e) {
+    String msg = String.valueOf(e.getMessage());
+    if (msg.contains("database has been invalidated") || msg.contains("FATAL Error")) {
+      invalidated = true; // whoever saw it, the writer reopens the database before its next write
+    }
     return new StoreException("staging database " + file + ": cannot " + what + ": " + e.getMessage(), e);
   }
 }

@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS heartbeats (
   source_path           VARCHAR NOT NULL,     -- path relative to the root, forward slashes
   content_hash          VARCHAR NOT NULL,     -- SHA-256 of the file's bytes, hex
   report_day            DATE NOT NULL,        -- local date of "timestamp" in the configured zone
-  ingested_at           TIMESTAMPTZ NOT NULL  -- when the row was committed
+  ingested_at           TIMESTAMPTZ NOT NULL, -- when the row was committed (wall clock: for people, not for the ledger)
+  change_seq            BIGINT                -- nextval('change_seq') of the transaction that last wrote the row
 );
 
 -- Every heartbeat-named file seen, so that unchanged files are skipped without being read.
@@ -55,9 +56,24 @@ CREATE TABLE IF NOT EXISTS exports (
   duration_ms    BIGINT NOT NULL,
   exported_at    TIMESTAMPTZ NOT NULL,
   sha256         VARCHAR NOT NULL,      -- of the Parquet file
-  staged_through TIMESTAMPTZ NOT NULL,  -- max(ingested_at) of the day's rows when exported
-  pruned         BOOLEAN NOT NULL DEFAULT false  -- staged rows were pruned; the file is the record
+  staged_through TIMESTAMPTZ NOT NULL,  -- max(ingested_at) of the day's rows when exported (informative)
+  pruned         BOOLEAN NOT NULL DEFAULT false,  -- staged rows were pruned; the file is the record
+  exported_through BIGINT               -- max(change_seq) of the day's rows when exported: a day whose rows
+                                        -- carry a higher change_seq changed since, whatever the wall clock did
 );
+
+-- Numbers every staging transaction, so that the ledger notices a change by something monotonic;
+-- DuckDB never hands out a value twice, even when the transaction that took it rolled back.
+CREATE SEQUENCE IF NOT EXISTS change_seq START 2;
+
+-- Stores made before change_seq: the new columns are added, rows already exported get 0, others 1,
+-- and every recorded export counts as exported through 0, so that what was due stays due.
+ALTER TABLE heartbeats ADD COLUMN IF NOT EXISTS change_seq BIGINT;
+ALTER TABLE exports ADD COLUMN IF NOT EXISTS exported_through BIGINT;
+UPDATE heartbeats SET change_seq = 0 WHERE change_seq IS NULL AND EXISTS (
+  SELECT 1 FROM exports e WHERE e.day = heartbeats.report_day AND heartbeats.ingested_at <= e.staged_through);
+UPDATE heartbeats SET change_seq = 1 WHERE change_seq IS NULL;
+UPDATE exports SET exported_through = 0 WHERE exported_through IS NULL;
 
 -- Small named facts that must survive restarts: last rollover attempt, last failure.
 CREATE TABLE IF NOT EXISTS agent_state (

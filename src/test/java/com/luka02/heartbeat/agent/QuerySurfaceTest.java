@@ -110,13 +110,16 @@ class QuerySurfaceTest {
   }
 
   @Test
-  void filesInsideTheReportsFolderCanBeRead() throws Exception {
+  void theReportsFolderIsClosedToSqlWhileTheParquetArchiveIsOpen() throws Exception {
     start("");
+    agent.rollover(null, false);
 
-    HttpResponse<String> res = query("SELECT count(*) AS n FROM read_text('" + root.resolve("g/reports") + "/*.md')", null);
+    HttpResponse<String> reports = query("SELECT count(*) AS n FROM read_text('" + root.resolve("g/reports") + "/*.md')", null);
+    HttpResponse<String> archive = query("SELECT count(*) AS n FROM read_parquet('" + root.resolve("g/analytics") + "/*.parquet')", null);
 
-    assertEquals(200, res.statusCode(), res.body());
-    assertEquals(1, Json.mapper().readTree(res.body()).get(0).get("n").asInt());
+    assertEquals(400, reports.statusCode(), reports.body());
+    assertTrue(reports.body().contains("may read files only under"), reports.body());
+    assertEquals(200, archive.statusCode(), archive.body());
   }
 
   @Test

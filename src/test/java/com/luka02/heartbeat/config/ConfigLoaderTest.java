@@ -39,6 +39,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void queriesAndDuckDbAreBoundedByDefault() {
+    Config c = ConfigLoader.load(root, null);
+
+    assertEquals(new Config.SqlLimits(512, 2, 2, 16), c.sqlLimits());
+  }
+
+  @Test
+  void sqlReachesTheArchiveAndTheStoreFolderButNotTheReports() {
+    Config c = ConfigLoader.load(root, null);
+
+    assertEquals(List.of(root.resolve("g/state"), root.resolve("g/analytics")), c.sqlFolders());
+  }
+
+  @Test
   void relativePathsInTheFileResolveAgainstTheRoot() throws IOException {
     Config c = ConfigLoader.load(root, config("{\"reportsDir\": \"elsewhere/reports\", \"zone\": \"Asia/Bangkok\"}"));
 
@@ -54,6 +68,10 @@ class ConfigLoaderTest {
       "maxFileBytes  | 10           | must be at least 1024",
       "port          | 70000        | must be between 0 (any free port) and 65535",
       "parquetLayout | nested       | must be 'flat' or 'hive'",
+      "duckdbMemoryLimitMb | 64     | must be between 128 and 1048576 (MB)",
+      "duckdbThreads | 0            | must be between 1 and 256",
+      "querySlots    | 4            | must be between 1 and 3, so that /health, /metrics and the status page always have an HTTP thread",
+      "queryMaxResultMb | 0         | must be between 1 and 1024 (MiB)",
   })
   void invalidValueIsRefusedNamingFieldValueAndRule(String field, String value, String rule) throws IOException {
     boolean number = value.matches("-?\\d+");

@@ -117,6 +117,7 @@ class LaunchdFilesTest {
         assertTrue(execStart.endsWith(" run"), execStart);
         assertTrue(lines.contains("WorkingDirectory=" + root), "WorkingDirectory: " + lines);
         assertTrue(lines.contains("Restart=on-failure"), "Restart: " + lines);
+        assertTrue(lines.contains("RestartPreventExitStatus=5"), "a damaged store (exit 5) is not restarted: " + lines);
         assertTrue(lines.contains("Type=simple"), "Type: " + lines);
         assertTrue(lines.contains("WantedBy=default.target"), "WantedBy: " + lines);
     }

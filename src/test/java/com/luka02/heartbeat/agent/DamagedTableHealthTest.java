@@ -1,0 +1,84 @@
+package com.luka02.heartbeat.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.config.ConfigLoader;
+import com.luka02.heartbeat.ingest.CatchupOptions;
+import com.luka02.heartbeat.testing.TestReports;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Damage done to the store behind the agent's back makes {@code /health} say so, with the next step. */
+class DamagedTableHealthTest {
+  private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+
+  @TempDir Path root;
+  private Config config;
+  private Agent agent;
+  private final BlockingQueue<String> staged = new LinkedBlockingQueue<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+
+  @BeforeEach
+  void start() throws Exception {
+    Path cfg = root.resolve("config.json");
+    Files.writeString(cfg, "{\"settleMillis\": 50, \"incompleteGraceMillis\": 3000, \"zone\": \"UTC\", \"port\": 0}");
+    config = ConfigLoader.load(root, cfg);
+    agent = Agent.start(config, Clock.systemUTC(), 0);
+    agent.addStageListener((files, bad, counts) -> files.forEach(f -> staged.add(f.path())));
+  }
+
+  @AfterEach
+  void stop() {
+    agent.close();
+  }
+
+  private HttpResponse<String> health() throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + "/health")).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void droppedHeartbeatsTableMakesHealth503NamingTheReasonAndRecover() throws Exception {
+    TestReports.write(config.reportsDir(), T0);
+    assertNotNull(staged.poll(20, TimeUnit.SECONDS), "the first report was not staged");
+    assertEquals(200, health().statusCode());
+
+    // The same process may open a second connection to the agent's database instance.
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + config.stagingDb());
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE heartbeats");
+    }
+    TestReports.write(config.reportsDir(), T0.plusSeconds(300));
+    assertThrows(RuntimeException.class, () -> agent.catchup(CatchupOptions.FULL));
+
+    HttpResponse<String> res = health();
+    assertEquals(503, res.statusCode(), res.body());
+    JsonNode problems = json.readTree(res.body()).get("problems");
+    String all = problems.toString();
+    assertTrue(all.contains("staging fails") && all.contains("heartbeats"), all);
+    assertTrue(all.contains("run `heartbeat-ingester recover`"), all);
+  }
+}

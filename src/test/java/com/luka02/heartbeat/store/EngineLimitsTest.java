@@ -1,0 +1,35 @@
+package com.luka02.heartbeat.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** DuckDB held to a memory limit spills to the store's private work folder instead of failing. */
+class EngineLimitsTest {
+  @TempDir Path root;
+
+  @Test
+  void aQueryLargerThanTheMemoryLimitSpillsToTheWorkFolder() {
+    Path db = root.resolve("g/analytics/staging.duckdb");
+    try (StagingStore store = StagingStore.open(db, ZoneOffset.UTC, List.of(db.getParent()), new EngineLimits(128, 1));
+        UserQueries queries = new UserQueries(store, new QueryLimits(10, 1 << 20, Duration.ofSeconds(60), 1))) {
+      Path spill = store.workFolder().resolve("spill");
+
+      QueryResult r = queries.run("SELECT count(*) AS n FROM (SELECT DISTINCT range::VARCHAR || repeat('x', 60) AS v "
+          + "FROM range(3000000))");
+      QueryResult where = queries.run("SELECT current_setting('temp_directory') AS t");
+
+      assertEquals(3_000_000L, ((Number) r.rows().get(0).get(0)).longValue());
+      assertEquals(spill.toString(), where.rows().get(0).get(0));
+      assertTrue(Files.isDirectory(spill));
+      assertTrue(store.workFolder().getFileName().toString().startsWith("."), "hidden from users browsing the folder");
+    }
+  }
+}
