@@ -67,7 +67,10 @@ class DamagedTableHealthTest {
     assertEquals(200, health().statusCode());
 
     // The same process may open a second connection to the agent's database instance.
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + config.stagingDb());
+    // With the agent's own connection options: the driver refuses a second connection that differs.
+    java.util.Properties sameOptions = new java.util.Properties();
+    sameOptions.setProperty("jdbc_stream_results", "true");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + config.stagingDb(), sameOptions);
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE heartbeats");
     }

@@ -9,6 +9,7 @@ import com.luka02.heartbeat.testing.TestReports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -44,12 +45,12 @@ final class AttackedAgent implements AutoCloseable {
     Config config = ConfigLoader.load(root, cfg);
     Path dir = config.reportsDir().resolve("ops_atomic");
     for (Instant t = NOW.minus(Duration.ofHours(4)); t.isBefore(NOW); t = t.plusSeconds(300)) {
-      TestReports.write(dir, t);
+      // Written when the report says, by the agent's clock: none is too young for the start-up
+      // scan, so no settling of young files (and the rollover look that follows it) runs later.
+      Files.setLastModifiedTime(TestReports.write(dir, t), FileTime.from(t.plusSeconds(1)));
     }
     MutableClock clock = new MutableClock(NOW);
     Agent agent = Agent.start(config, clock, 0);
-    // The files are seconds old: too young for the start-up scan, so they are staged here. The
-    // agent's start-up rollover ran before it, on the same writer thread.
     agent.catchup(CatchupOptions.FULL);
     clock.advance(Duration.ofHours(1));
     return new AttackedAgent(clock, config, agent);

@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,8 +65,11 @@ final class QueryTarget implements AutoCloseable {
   /** Starts an agent on {@code root} with two staged and exported days; {@code extraConfig} is appended to the JSON. */
   QueryTarget(Path root, String extraConfig) throws IOException {
     this.root = root;
-    TestReports.write(root.resolve("g/reports"), DAY1);
-    TestReports.write(root.resolve("g/reports/2026/11"), DAY2);
+    // Written an hour ago: none is too young for the start-up scan, so no settling of young files
+    // (and the rollover look that follows it) writes while the test looks.
+    FileTime anHourAgo = FileTime.from(Instant.now().minusSeconds(3600));
+    Files.setLastModifiedTime(TestReports.write(root.resolve("g/reports"), DAY1), anHourAgo);
+    Files.setLastModifiedTime(TestReports.write(root.resolve("g/reports/2026/11"), DAY2), anHourAgo);
     // Alerts and reconciles far apart: nothing but an attack may write while the test looks.
     Files.writeString(root.resolve("config.json"), "{\"zone\": \"UTC\", \"alertCheckSeconds\": 3600,"
         + " \"reconcileIntervalSeconds\": 3600" + extraConfig + "}");
