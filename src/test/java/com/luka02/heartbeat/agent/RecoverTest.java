@@ -132,6 +132,19 @@ class RecoverTest {
 
   @Test
   void damagedHeaderStopsStartUpWithTheNextStepAndRecoverBringsEveryRowBack() throws Exception {
+    recoverBringsEveryRowBack();
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "\"parquetLayout\": \"hive\", \"host\": \"mac-a\"", "\"parquetProvenance\": true"})
+  void recoverReadsTheArchiveOfEveryLakeSetting(String settings) throws Exception {
+    Files.writeString(cfg, "{\"zone\": \"UTC\", \"retentionDays\": 2, " + settings + "}");
+    config = ConfigLoader.load(root, cfg);
+    recoverBringsEveryRowBack();
+  }
+
+  private void recoverBringsEveryRowBack() throws Exception {
     buildStore();
     Set<String> rowsBefore;
     Set<String> ledgerBefore;
