@@ -301,7 +301,7 @@ public final class Agent implements Backend {
   @Override
   public StatusReport status() {
     Instant now = clock.instant();
-    return StatusReport.of(config, store.stats(LocalDate.ofInstant(now, config.zone())), info, now, trigger.next(now));
+    return StatusReport.of(config, store, info, now, trigger.next(now));
   }
 
   @Override

@@ -15,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "query", mixinStandardHelpOptions = true,
     description = {"Runs one read-only SQL statement on the staging database and prints the result.",
-        "Tables: heartbeats, quarantine, exports, seen_files."})
+        "all_heartbeats: every report, staged or only in its day's Parquet file (use it for history).",
+        "Tables: heartbeats (staged rows only), quarantine, exports, seen_files."})
 final class QueryCommand implements Callable<Integer> {
   enum Format { table, csv, json }
 

@@ -68,9 +68,12 @@ public final class StagingStore implements AutoCloseable {
   private final DuckDBConnection conn;
   private final boolean readOnly;
   private final List<Path> folders;
+  /** What the ledger's file paths are relative to; null when unknown, and then only staged rows are history. */
+  private final Path root;
 
-  private StagingStore(Path file, ZoneId zone, DuckDBConnection conn, boolean readOnly, List<Path> folders) {
+  private StagingStore(Path file, ZoneId zone, DuckDBConnection conn, boolean readOnly, List<Path> folders, Path root) {
     this.file = file;
+    this.root = root;
     this.zone = zone;
     this.conn = conn;
     this.readOnly = readOnly;
@@ -79,7 +82,7 @@ public final class StagingStore implements AutoCloseable {
 
   /** Opens (creating if needed) the configured database for writing, with SQL confined to the configured folders. */
   public static StagingStore open(com.luka02.heartbeat.config.Config config) {
-    return open(config.stagingDb(), config.zone(), config.sqlFolders());
+    return open(config.stagingDb(), config.zone(), config.sqlFolders(), config.root());
   }
 
   /** Opens (creating if needed) the database for writing; SQL may touch files in its folder only. */
@@ -89,15 +92,20 @@ public final class StagingStore implements AutoCloseable {
 
   /** Opens (creating if needed) the database for writing; SQL may touch files under {@code folders} only. */
   public static StagingStore open(Path file, ZoneId zone, List<Path> folders) {
+    return open(file, zone, folders, null);
+  }
+
+  private static StagingStore open(Path file, ZoneId zone, List<Path> folders, Path root) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new StoreException("cannot create the folder of " + file + ": " + e.getMessage(), e);
     }
-    StagingStore store = connect(file, zone, false, folders);
+    StagingStore store = connect(file, zone, false, folders, root);
     store.applySchema();
     store.followZone();
     store.lockDown();
+    store.refreshHistory();
     return store;
   }
 
@@ -106,12 +114,12 @@ public final class StagingStore implements AutoCloseable {
     if (!Files.exists(file)) {
       throw new StoreException("no staging database at " + file + " (run `catchup` or `run` first)", null);
     }
-    StagingStore store = connect(file, zone, true, folders);
+    StagingStore store = connect(file, zone, true, folders, null);
     store.lockDown();
     return store;
   }
 
-  private static StagingStore connect(Path file, ZoneId zone, boolean readOnly, List<Path> folders) {
+  private static StagingStore connect(Path file, ZoneId zone, boolean readOnly, List<Path> folders, Path root) {
     Properties props = new Properties();
     if (readOnly) {
       props.setProperty("duckdb.read_only", "true");
@@ -122,7 +130,7 @@ public final class StagingStore implements AutoCloseable {
         // Global, so that every duplicate connection reads and renders times in the configured zone.
         s.execute("SET GLOBAL TimeZone = " + duckTimeZone(zone));
       }
-      return new StagingStore(file, zone, c, readOnly, List.copyOf(folders));
+      return new StagingStore(file, zone, c, readOnly, List.copyOf(folders), root);
     } catch (SQLException e) {
       throw new StoreException(describeOpenFailure(file, e), e);
     }
@@ -645,6 +653,7 @@ public final class StagingStore implements AutoCloseable {
       ps.setString(7, r.sha256());
       ps.setObject(8, r.stagedThrough().atOffset(ZoneOffset.UTC));
       ps.executeUpdate();
+      refreshHistory();
     } catch (SQLException e) {
       throw fail("record the export of " + r.day(), e);
     }
@@ -678,6 +687,7 @@ public final class StagingStore implements AutoCloseable {
     try (PreparedStatement ps = conn.prepareStatement("DELETE FROM exports WHERE day = ?")) {
       ps.setObject(1, day);
       ps.executeUpdate();
+      refreshHistory();
     } catch (SQLException e) {
       throw fail("forget the export of " + day, e);
     }
@@ -703,21 +713,27 @@ public final class StagingStore implements AutoCloseable {
 
   /**
    * Deletes staged rows of days before {@code before} whose export holds them, and marks those days
-   * pruned. Returns the number of rows deleted.
+   * pruned. Returns the number of rows deleted. The day's file joins {@code all_heartbeats} in the
+   * same transaction, so no reader sees its reports twice or not at all.
    */
   public long pruneExported(LocalDate before) {
     try (Statement s = conn.createStatement()) {
       conn.setAutoCommit(false);
       String cutoff = "DATE " + literal(before.toString());
+      // Marked first, while the rows to delete can still be seen: a day that loses any row makes its
+      // file the record, even if a late row stays staged until the re-export.
+      s.executeUpdate("""
+          UPDATE exports SET pruned = true WHERE day < %s AND NOT pruned AND (
+            NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h.report_day = exports.day)
+            OR EXISTS (SELECT 1 FROM heartbeats h WHERE h.report_day = exports.day
+                       AND h.ingested_at <= exports.staged_through))
+          """.formatted(cutoff));
       int deleted = s.executeUpdate("""
           DELETE FROM heartbeats WHERE report_day < %s AND EXISTS (
             SELECT 1 FROM exports e WHERE e.day = heartbeats.report_day
               AND heartbeats.ingested_at <= e.staged_through)
           """.formatted(cutoff));
-      s.executeUpdate("""
-          UPDATE exports SET pruned = true WHERE day < %s AND NOT pruned
-            AND NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h.report_day = exports.day)
-          """.formatted(cutoff));
+      refreshHistory();
       conn.commit();
       return deleted;
     } catch (SQLException e) {
@@ -725,6 +741,41 @@ public final class StagingStore implements AutoCloseable {
       throw fail("prune rows before " + before, e);
     } finally {
       autoCommit();
+    }
+  }
+
+  /** Rewrites {@code all_heartbeats} with the files of the pruned days, on the writer's connection. */
+  private void refreshHistory() {
+    List<Path> files = new ArrayList<>();
+    if (root != null) {
+      try (Statement s = conn.createStatement();
+          ResultSet rs = s.executeQuery("SELECT file FROM exports WHERE pruned ORDER BY day")) {
+        while (rs.next()) {
+          files.add(root.resolve(rs.getString(1)));
+        }
+      } catch (SQLException e) {
+        throw fail("list the pruned days' files", e);
+      }
+    }
+    try (Statement s = conn.createStatement()) {
+      s.execute(HistoryView.definition(files));
+    } catch (SQLException e) {
+      throw fail("define " + HistoryView.NAME, e);
+    }
+  }
+
+  /** Which days are staged and which only in Parquet, for {@code status}. */
+  public HistorySpan historySpan() {
+    try (Connection c = reader(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+        SELECT (SELECT count(DISTINCT report_day) FROM heartbeats), (SELECT min(report_day) FROM heartbeats),
+               (SELECT max(report_day) FROM heartbeats), count(e.day), min(e.day), max(e.day), coalesce(sum(e.row_count), 0)
+        FROM exports e WHERE e.pruned AND NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h.report_day = e.day)
+        """)) {
+      rs.next();
+      return new HistorySpan(rs.getLong(1), rs.getObject(2, LocalDate.class), rs.getObject(3, LocalDate.class),
+          rs.getLong(4), rs.getObject(5, LocalDate.class), rs.getObject(6, LocalDate.class), rs.getLong(7));
+    } catch (SQLException e) {
+      throw fail("read which days are staged", e);
     }
   }
 
@@ -856,7 +907,7 @@ public final class StagingStore implements AutoCloseable {
   public QueryResult reportsBetween(Instant from, Instant to, int maxRows) {
     return query("""
         SELECT epoch_ms("timestamp") AS at, filename, status, checks::VARCHAR AS checks
-        FROM heartbeats
+        FROM all_heartbeats
         WHERE "timestamp" >= to_timestamp(%d / 1000.0) AND "timestamp" <= to_timestamp(%d / 1000.0)
         ORDER BY "timestamp"
         """.formatted(from.toEpochMilli(), to.toEpochMilli()), maxRows);
@@ -867,7 +918,7 @@ public final class StagingStore implements AutoCloseable {
     return query("""
         SELECT epoch_ms("timestamp") AS at, filename, status, duration_ms, checks::VARCHAR AS checks, summary,
                source_path, epoch_ms(ingested_at) AS ingested_at
-        FROM heartbeats ORDER BY "timestamp" DESC LIMIT 1
+        FROM all_heartbeats ORDER BY "timestamp" DESC LIMIT 1
         """, 1);
   }
 
