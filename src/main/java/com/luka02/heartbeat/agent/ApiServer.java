@@ -94,7 +94,7 @@ final class ApiServer {
         return "bearer token";
       }
     };
-    route(server, auth, "/query", ex -> handle(ex, "GET", () -> query(backend, params(ex))));
+    route(server, auth, "/query", ex -> handle(ex, "GET", () -> query(ex, backend, params(ex))));
     route(server, auth, "/status", ex -> handle(ex, "GET", backend::status));
     route(server, auth, "/catchup", ex -> handle(ex, "POST", () -> backend.catchup(catchupOptions(params(ex)))));
     route(server, auth, "/rollover", ex -> handle(ex, "POST", () -> {
@@ -130,8 +130,11 @@ final class ApiServer {
     pool.shutdownNow();
   }
 
-  private static Object query(Backend backend, Map<String, String> p) {
+  private static Object query(HttpExchange ex, Backend backend, Map<String, String> p) {
     QueryResult r = backend.query(p.get("sql"));
+    if (r.truncated()) {
+      ex.getResponseHeaders().set(Truncation.HEADER, String.valueOf(r.rows().size()));
+    }
     if ("table".equals(p.get("shape"))) {
       return r;
     }
@@ -142,6 +145,9 @@ final class ApiServer {
         obj.put(r.columns().get(i), row.get(i));
       }
       rows.add(obj);
+    }
+    if (r.truncated()) {
+      rows.add(Truncation.marker(r));
     }
     return rows;
   }

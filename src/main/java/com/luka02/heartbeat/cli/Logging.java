@@ -12,6 +12,11 @@ final class Logging {
   private Logging() {}
 
   static void configureAgent(Path logDir) {
+    try {
+      com.luka02.heartbeat.config.OwnerOnly.createDirectories(logDir);
+    } catch (java.io.IOException e) {
+      System.err.println("warning: cannot create the log folder " + logDir + ": " + e.getMessage());
+    }
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
     ctx.putProperty("LOG_DIR", logDir.toString());

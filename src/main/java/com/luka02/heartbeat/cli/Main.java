@@ -26,7 +26,7 @@ import picocli.CommandLine.ScopeType;
     description = "Stages OPS-Atomic heartbeat reports into DuckDB as they land and rolls them over to Parquet daily.",
     subcommands = {
         RunCommand.class, CatchupCommand.class, QueryCommand.class, RolloverCommand.class,
-        StatusCommand.class, com.luka02.heartbeat.bench.BenchCommand.class, CommandLine.HelpCommand.class},
+        StatusCommand.class, InitCommand.class, CheckConfigCommand.class, com.luka02.heartbeat.bench.BenchCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
@@ -36,6 +36,7 @@ import picocli.CommandLine.ScopeType;
         "4:the root is busy: another agent runs, or another process holds the store"})
 public final class Main {
   static final int FAILED = 1;
+  static final int USAGE = 2;
   static final int CONFIG = 3;
   static final int BUSY = 4;
 
@@ -66,10 +67,25 @@ public final class Main {
 
   /** Runs one command line and returns its exit code. */
   public static int execute(String... args) {
+    return execute(null, args);
+  }
+
+  /** As {@link #execute(String...)}, with error messages to {@code err} (null: standard error). */
+  static int execute(java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    if (err != null) {
+      cli.setErr(err);
+    }
+    cli.registerConverter(java.time.LocalDate.class, CliValues::date);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("error: " + message(e));
       return exitCode(e);
+    });
+    // One line, like a config error, instead of picocli's message followed by the whole usage.
+    cli.setParameterExceptionHandler((e, parsed) -> {
+      e.getCommandLine().getErr().println("error: " + e.getMessage() + " (see "
+          + e.getCommandLine().getCommandName() + " --help)");
+      return USAGE;
     });
     return cli.execute(args);
   }
