@@ -311,7 +311,14 @@ public final class Agent implements Backend {
 
   @Override
   public RolloverReport rollover(LocalDate date, boolean dryRun) {
-    return onWriter(() -> rollover(rollover, date, dryRun));
+    return onWriter(() -> {
+      long start = System.nanoTime();
+      RolloverReport report = rollover(rollover, date, dryRun);
+      if (!dryRun) {
+        ops.rolledOver(report.days(), Duration.ofNanos(System.nanoTime() - start)); // a manual run counts too
+      }
+      return report;
+    });
   }
 
   static RolloverReport rollover(Rollover rollover, LocalDate date, boolean dryRun) {

@@ -78,7 +78,7 @@ public final class Main {
     }
     cli.registerConverter(java.time.LocalDate.class, CliValues::date);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("error: " + message(e));
+      cmd.getErr().println("error: " + message(e, cmd.getCommandName()));
       return exitCode(e);
     });
     // One line, like a config error, instead of picocli's message followed by the whole usage.
@@ -103,8 +103,9 @@ public final class Main {
     return FAILED;
   }
 
-  private static String message(Throwable e) {
-    if (e instanceof QueryException) {
+  private static String message(Throwable e, String command) {
+    // The agent answers every refused request with a 400, which its client reads as a QueryException.
+    if (e instanceof QueryException && "query".equals(command)) {
       return "query failed: " + e.getMessage();
     }
     return e.getMessage() == null ? e.toString() : e.getMessage();

@@ -67,6 +67,13 @@ class OperatorErrorsTest {
   }
 
   @Test
+  void rolloverOfADayWithoutReports_isRefusedWithOneLine() throws Exception {
+    Files.createDirectories(root.resolve("g/reports"));
+    assertEquals(1, run("rollover", "--date", "2026-01-01"));
+    assertTrue(errLine().contains("nothing to export for 2026-01-01"), err.toString());
+  }
+
+  @Test
   void malformedJsonConfig_namesFileLineAndColumn_withoutJacksonInternals() throws Exception {
     Path config = Files.writeString(root.resolve("config.json"), "{\n  \"port\": 8787,\n}\n");
     assertEquals(3, run("--config", config.toString(), "check-config"));
