@@ -66,7 +66,8 @@ public final class Operations implements StageListener, AutoCloseable {
         ? Duration.ofMinutes(2) : a.checkInterval().multipliedBy(4);
     this.health = new Health(config.reportsDir(), watching, System::nanoTime, overdue);
     StoreStats stats = store.stats(LocalDate.ofInstant(clock.instant(), config.zone()));
-    this.alerts = new Alerts(config.cadence(), a.silenceMultiple(), a.onCritical(), clock.instant(), stats.lastReport());
+    this.alerts = new Alerts(config.cadence(), a.silenceMultiple(), a.onCritical(), clock.instant(), stats.lastReport(),
+        config.zone());
     this.webhook = a.webhookUrl() == null ? null
         : new Webhook(a.webhookUrl(), Webhook.BACKOFF, ok -> metrics.webhook.labelValues(ok ? "sent" : "failed").inc());
     this.page = new StatusPage(store, clock, config.zone(), config.cadence(), json);
