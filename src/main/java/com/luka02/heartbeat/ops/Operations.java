@@ -41,6 +41,7 @@ public final class Operations implements StageListener, AutoCloseable {
   static final String ALIVE_KEY = "agent.alive_at";
   private static final Duration WEBHOOK_DRAIN = Duration.ofSeconds(5);
   private static final int DETAIL_CHARS = 160;
+  private static final int QUARANTINE_SHOWN = 50;
 
   private final Config config;
   private final StagingStore store;
@@ -51,6 +52,8 @@ public final class Operations implements StageListener, AutoCloseable {
   private final Alerts alerts;
   private final Webhook webhook;
   private final StatusPage page;
+  /** The alerts' state for HTTP threads; the alerts themselves belong to the writer. */
+  private volatile Alerts.State alertState;
   private final ObjectMapper json = new ObjectMapper()
       .registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -70,7 +73,8 @@ public final class Operations implements StageListener, AutoCloseable {
         config.zone());
     this.webhook = a.webhookUrl() == null ? null
         : new Webhook(a.webhookUrl(), Webhook.BACKOFF, ok -> metrics.webhook.labelValues(ok ? "sent" : "failed").inc());
-    this.page = new StatusPage(store, clock, config.zone(), config.cadence(), json);
+    this.alertState = alerts.state();
+    this.page = new StatusPage(store, clock, config.zone(), config.cadence(), json, this::overview);
     refresh(stats);
   }
 
@@ -138,6 +142,7 @@ public final class Operations implements StageListener, AutoCloseable {
   }
 
   private void publish(List<Alerts.Event> events) {
+    alertState = alerts.state();
     for (Alerts.Event e : events) {
       String kind = Metrics.label(e.kind());
       String message = (e.raised() ? "\uD83D\uDD34 " : "\uD83D\uDFE2 ") + "heartbeat-ingester on " + config.host()
@@ -219,6 +224,14 @@ public final class Operations implements StageListener, AutoCloseable {
     if (s.lastExportAt() != null) {
       metrics.lastRollover.set(Math.max(metrics.lastRollover.get(), Metrics.seconds(s.lastExportAt())));
     }
+  }
+
+  private Object overview() {
+    Instant now = clock.instant();
+    StoreStats stats = store.stats(LocalDate.ofInstant(now, config.zone()));
+    return Overview.of(health.check(), alertState, store.latestReport(), store.statusSince(),
+        store.quarantineList(QUARANTINE_SHOWN),
+        stats.quarantined(), config.zone(), now);
   }
 
   /** {@code GET /} and the page's files: they hold no data, only code that fetches it. */

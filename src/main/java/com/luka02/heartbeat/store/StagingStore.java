@@ -904,10 +904,10 @@ public final class StagingStore implements AutoCloseable {
     return msg;
   }
 
-  /** Reports from {@code from} to {@code to}, oldest first: epoch ms, filename, status, checks JSON. */
+  /** Reports from {@code from} to {@code to}, oldest first: epoch ms, filename, status, checks JSON, duration. */
   public QueryResult reportsBetween(Instant from, Instant to, int maxRows) {
     return query("""
-        SELECT epoch_ms("timestamp") AS at, filename, status, checks::VARCHAR AS checks
+        SELECT epoch_ms("timestamp") AS at, filename, status, checks::VARCHAR AS checks, duration_ms
         FROM all_heartbeats
         WHERE "timestamp" >= to_timestamp(%d / 1000.0) AND "timestamp" <= to_timestamp(%d / 1000.0)
         ORDER BY "timestamp"
@@ -921,6 +921,24 @@ public final class StagingStore implements AutoCloseable {
                source_path, epoch_ms(ingested_at) AS ingested_at
         FROM all_heartbeats ORDER BY "timestamp" DESC LIMIT 1
         """, 1);
+  }
+
+  /** When the newest report's status began: the first report after the last one with another status; null without reports. */
+  public Instant statusSince() {
+    QueryResult r = query("""
+        WITH latest AS (SELECT status FROM all_heartbeats ORDER BY "timestamp" DESC LIMIT 1)
+        SELECT epoch_ms(min("timestamp")) FROM all_heartbeats
+        WHERE "timestamp" > coalesce((SELECT max("timestamp") FROM all_heartbeats
+                                      WHERE status <> (SELECT status FROM latest)), '-infinity'::TIMESTAMPTZ)
+        """, 1);
+    Object ms = r.rows().isEmpty() ? null : r.rows().get(0).get(0);
+    return ms == null ? null : Instant.ofEpochMilli(((Number) ms).longValue());
+  }
+
+  /** The newest quarantine entries, at most {@code limit}: path, reason, line, epoch ms seen. */
+  public QueryResult quarantineList(int limit) {
+    return query("SELECT path, reason, line, epoch_ms(seen_at) AS seen_at FROM quarantine ORDER BY seen_at DESC, path LIMIT "
+        + limit, limit);
   }
 
   /** Flushes the write-ahead log into the database file. */
