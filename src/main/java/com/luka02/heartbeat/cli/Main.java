@@ -62,7 +62,7 @@ public final class Main {
 
   public static void main(String[] args) {
     NativeLibraryHome.prepare();
-    System.exit(execute(args));
+    System.exit(Supervisor.exitCode(execute(args), System.getenv(Supervisor.ENV), System.err));
   }
 
   /** Runs one command line and returns its exit code. */
