@@ -210,8 +210,8 @@ public final class Operations implements StageListener, AutoCloseable {
       }
       metrics.healthy.set(health.check().healthy() ? 1 : 0);
       ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-      metrics.write(out);
-      StatusPage.Http.send(ex, 200, Metrics.CONTENT_TYPE, out.toByteArray());
+      String type = metrics.write(out, ex.getRequestHeaders().getFirst("Accept"));
+      StatusPage.Http.send(ex, 200, type, out.toByteArray());
     }
   }
 
