@@ -144,6 +144,26 @@ class AllHeartbeatsTest {
     }
   }
 
+  @Test
+  void latestReport_isTheNewestEvenWhenOnlyAnOlderLateArrivalIsStaged() throws Exception {
+    try (Fixture f = retention3()) {
+      LocalDate mid = TODAY.minusDays(5);
+      f.heartbeats(OLD, "ok");
+      f.heartbeats(mid, "ok", "error");
+      f.stage();
+      f.rollover().runDue();
+      assertEquals(0, f.stagedRows(), "both days pruned");
+      f.clock.advance(Duration.ofHours(1));
+      f.heartbeat(at(OLD, "23:00"), "warn");
+      f.stage();
+
+      List<Object> latest = f.store.latestReport().rows().get(0);
+      assertEquals(at(mid, "08:05").toEpochMilli(), ((Number) latest.get(0)).longValue());
+      assertEquals("error", latest.get(2));
+      assertEquals(8, latest.size());
+    }
+  }
+
   private Fixture retention3() throws Exception {
     return Fixture.create(dir, at(TODAY, "09:00"), "\"retentionDays\": 3");
   }
