@@ -41,7 +41,8 @@ class QueryTruncationTest {
       agent = Agent.start(config, Clock.systemUTC(), 0);
     }
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + "/query?shape=" + shape
-        + "&sql=" + URLEncoder.encode(sql, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+        + "&sql=" + URLEncoder.encode(sql, StandardCharsets.UTF_8))).header(HttpBackend.CLIENT_HEADER, "1").build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
