@@ -68,22 +68,32 @@ quoted_escape() {
   replace_all "$REPLY" '$' '$$'
 }
 
+# For a value inside "..." on a path-list setting such as ReadWritePaths= (unquoted, C-unescaped).
+list_escape() {
+  replace_all "$1" '\' '\\'
+  replace_all "$REPLY" '"' '\"'
+  replace_all "$REPLY" '%' '%%'
+}
+
 # For a bare path setting such as WorkingDirectory= (no unquoting there).
 path_escape() {
   replace_all "$1" '%' '%%'
 }
 
 render() {
-  local line qjava qjar qroot proot
+  local line qjava qjar qroot proot lroot
   quoted_escape "$JAVA"; qjava=$REPLY
   quoted_escape "$JAR"; qjar=$REPLY
   quoted_escape "$ROOT"; qroot=$REPLY
   path_escape "$ROOT"; proot=$REPLY
+  list_escape "$ROOT"; lroot=$REPLY
   while IFS= read -r line || [[ -n $line ]]; do
     if [[ $line == Exec* ]]; then
       replace_all "$line" __JAVA__ "$qjava"
       replace_all "$REPLY" __JAR__ "$qjar"
       replace_all "$REPLY" __ROOT__ "$qroot"
+    elif [[ $line == ReadWritePaths=* ]]; then
+      replace_all "$line" __ROOT__ "$lroot"
     else
       replace_all "$line" __ROOT__ "$proot"
     fi
@@ -125,7 +135,8 @@ command -v systemctl >/dev/null || die "systemctl not found (on macOS use instal
 [[ -f $JAVA && -x $JAVA ]] || die "java not found or not executable: $JAVA (pass --java)"
 "$JAVA" -version >/dev/null 2>&1 || die "$JAVA -version failed: is a JDK installed?"
 
-mkdir -p "$ROOT/g/logs"
+# Owner-only, like everything the agent creates (UMask=0077 in the unit).
+(umask 077 && mkdir -p "$ROOT/g/logs")
 
 UNIT_DIR=${XDG_CONFIG_HOME:-$HOME/.config}/systemd/user
 UNIT_FILE=$UNIT_DIR/$UNIT.service

@@ -120,7 +120,8 @@ command -v launchctl >/dev/null || die "launchctl not found: this installs a mac
 [[ -f $JAVA && -x $JAVA ]] || die "java not found or not executable: $JAVA (pass --java)"
 "$JAVA" -version >/dev/null 2>&1 || die "$JAVA -version failed: is a JDK installed?"
 
-mkdir -p "$ROOT/g/logs"
+# Owner-only, like everything the agent creates (Umask 077 in the plist).
+(umask 077 && mkdir -p "$ROOT/g/logs")
 
 AGENTS_DIR=$HOME/Library/LaunchAgents
 PLIST=$AGENTS_DIR/$LABEL.plist

@@ -345,7 +345,7 @@ public final class Agent implements Backend {
   @Override
   public StatusReport status() {
     Instant now = clock.instant();
-    return StatusReport.of(config, store.stats(LocalDate.ofInstant(now, config.zone())), info, now, trigger.next(now))
+    return StatusReport.of(config, store, info, now, trigger.next(now))
         .withExportHookProblem(exportHook == null ? null : exportHook.problem());
   }
 
@@ -356,7 +356,14 @@ public final class Agent implements Backend {
 
   @Override
   public RolloverReport rollover(LocalDate date, boolean dryRun) {
-    return onWriter(() -> rollover(rollover, date, dryRun));
+    return onWriter(() -> {
+      long start = System.nanoTime();
+      RolloverReport report = rollover(rollover, date, dryRun);
+      if (!dryRun) {
+        ops.rolledOver(report.days(), Duration.ofNanos(System.nanoTime() - start)); // a manual run counts too
+      }
+      return report;
+    });
   }
 
   static RolloverReport rollover(Rollover rollover, LocalDate date, boolean dryRun) {

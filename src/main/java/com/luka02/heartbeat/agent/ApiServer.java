@@ -99,7 +99,7 @@ final class ApiServer {
     // The CLI's routes answer only requests that carry the client header, which no web page can send.
     List<Filter> clients = filters(guard.forClients(), auth);
     List<Filter> pages = filters(guard.forPages(), auth);
-    route(server, clients, "/query", ex -> handle(ex, "GET", () -> query(backend, params(ex))));
+    route(server, clients, "/query", ex -> handle(ex, "GET", () -> query(ex, backend, params(ex))));
     route(server, clients, "/status", ex -> handle(ex, "GET", backend::status));
     route(server, clients, "/catchup", ex -> handle(ex, "POST", () -> backend.catchup(catchupOptions(params(ex)))));
     route(server, clients, "/rollover", ex -> handle(ex, "POST", () -> {
@@ -143,8 +143,11 @@ final class ApiServer {
     pool.shutdownNow();
   }
 
-  private static Object query(Backend backend, Map<String, String> p) {
+  private static Object query(HttpExchange ex, Backend backend, Map<String, String> p) {
     QueryResult r = backend.query(p.get("sql"));
+    if (r.truncated()) {
+      ex.getResponseHeaders().set(Truncation.HEADER, String.valueOf(r.rows().size()));
+    }
     if ("table".equals(p.get("shape"))) {
       return r;
     }
@@ -155,6 +158,9 @@ final class ApiServer {
         obj.put(r.columns().get(i), row.get(i));
       }
       rows.add(obj);
+    }
+    if (r.truncated()) {
+      rows.add(Truncation.marker(r));
     }
     return rows;
   }

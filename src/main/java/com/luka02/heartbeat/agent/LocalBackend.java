@@ -55,7 +55,7 @@ public final class LocalBackend implements Backend {
   @Override
   public StatusReport status() {
     Rollover rollover = new Rollover(config, store(), clock);
-    return StatusReport.of(config, store().stats(LocalDate.ofInstant(clock.instant(), config.zone())), null,
+    return StatusReport.of(config, store(), null,
         clock.instant(), rollover.schedule().nextRun(clock.instant()));
   }
 

@@ -1,9 +1,14 @@
 package com.luka02.heartbeat.agent;
 
 import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.store.HistorySpan;
+import com.luka02.heartbeat.store.StagingStore;
 import com.luka02.heartbeat.store.StoreStats;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 
 /** What {@code status} shows; the same whether an agent answers or the store is opened directly. */
 public record StatusReport(
@@ -20,9 +25,18 @@ public record StatusReport(
     String lastRollover,
     String nextRollover,
     String lastRolloverError,
+    String stagedDays,
+    String parquetOnlyDays,
+    String zone,
     String exportHookProblem) {
 
-  static StatusReport of(Config config, StoreStats s, AgentInfo agent, Instant now, Instant nextRollover) {
+  /** Times are shown in the configured zone with their offset, so a reader never converts UTC by hand. */
+  private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
+
+  static StatusReport of(Config config, StagingStore store, AgentInfo agent, Instant now, Instant nextRollover) {
+    StoreStats s = store.stats(LocalDate.ofInstant(now, config.zone()));
+    HistorySpan h = store.historySpan();
+    ZoneId z = config.zone();
     return new StatusReport(
         agent != null,
         agent == null ? null : agent.pid(),
@@ -32,22 +46,25 @@ public record StatusReport(
         config.reportsDir().toString(),
         s.rowsToday(),
         s.rowsTotal(),
-        text(s.lastReport()),
+        text(s.lastReport(), z),
         s.quarantined(),
-        text(s.lastExportAt()),
-        text(nextRollover),
+        text(s.lastExportAt(), z),
+        text(nextRollover, z),
         s.lastRolloverError(),
+        h.describeStaged(),
+        h.describeParquetOnly(),
+        z.getId(),
         null);
   }
 
   /** This report with the {@code onExport} hook's unresolved problem, or null for none. */
   StatusReport withExportHookProblem(String problem) {
     return new StatusReport(agentUp, pid, uptimeSeconds, port, root, reportsDir, rowsToday, rowsTotal, lastReport,
-        quarantined, lastRollover, nextRollover, lastRolloverError, problem);
+        quarantined, lastRollover, nextRollover, lastRolloverError, stagedDays, parquetOnlyDays, zone, problem);
   }
 
-  private static String text(Instant t) {
-    return t == null ? null : t.toString();
+  static String text(Instant t, ZoneId zone) {
+    return t == null ? null : LOCAL.format(t.atZone(zone));
   }
 
   /** The lines {@code status} prints. */
@@ -57,8 +74,11 @@ public record StatusReport(
         + formatUptime(uptimeSeconds) : "down").append('\n');
     sb.append("root:            ").append(root).append('\n');
     sb.append("watching:        ").append(reportsDir).append('\n');
+    sb.append("zone:            ").append(zone).append('\n');
     sb.append("rows today:      ").append(rowsToday).append('\n');
-    sb.append("rows total:      ").append(rowsTotal).append('\n');
+    sb.append("rows staged:     ").append(rowsTotal).append('\n');
+    sb.append("days staged:     ").append(stagedDays).append(" (table heartbeats)\n");
+    sb.append("only in Parquet: ").append(parquetOnlyDays).append(" (pruned; all_heartbeats reads them)\n");
     sb.append("last report:     ").append(orNone(lastReport)).append('\n');
     sb.append("quarantined:     ").append(quarantined).append('\n');
     sb.append("last rollover:   ").append(orNone(lastRollover)).append('\n');

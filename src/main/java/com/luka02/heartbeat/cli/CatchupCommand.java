@@ -28,6 +28,7 @@ final class CatchupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    InitCommand.requireReportsFolder(main.config());
     try (Backend backend = main.backend(false)) {
       CatchupResult r = backend.catchup(new CatchupOptions(since, reparse, dryRun));
       System.out.println(r.describe());

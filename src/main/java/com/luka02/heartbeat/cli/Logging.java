@@ -12,9 +12,21 @@ final class Logging {
   private Logging() {}
 
   static void configureAgent(Path logDir) {
-    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    try {
+      com.luka02.heartbeat.config.OwnerOnly.createDirectories(logDir);
+    } catch (java.io.IOException e) {
+      System.err.println("warning: cannot create the log folder " + logDir + ": " + e.getMessage());
+    }
+    // Under launchd stdout is a file nobody rotates: the log goes only to the rotated file there.
+    configure((LoggerContext) LoggerFactory.getILoggerFactory(), logDir,
+        !Supervisor.launchd(System.getenv(Supervisor.ENV)));
+  }
+
+  /** Applies logback-agent.xml to {@code ctx}; without {@code console}, nothing is logged to stdout. */
+  static void configure(LoggerContext ctx, Path logDir, boolean console) {
     ctx.reset();
     ctx.putProperty("LOG_DIR", logDir.toString());
+    ctx.putProperty("CONSOLE_THRESHOLD", console ? "TRACE" : "OFF");
     JoranConfigurator configurator = new JoranConfigurator();
     configurator.setContext(ctx);
     URL xml = Logging.class.getResource("/logback-agent.xml");

@@ -27,7 +27,8 @@ import picocli.CommandLine.ScopeType;
     description = "Stages OPS-Atomic heartbeat reports into DuckDB as they land and rolls them over to Parquet daily.",
     subcommands = {
         RunCommand.class, CatchupCommand.class, QueryCommand.class, RolloverCommand.class, RecoverCommand.class,
-        StatusCommand.class, com.luka02.heartbeat.bench.BenchCommand.class, CommandLine.HelpCommand.class},
+        StatusCommand.class, InitCommand.class, CheckConfigCommand.class, com.luka02.heartbeat.bench.BenchCommand.class,
+        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
@@ -38,6 +39,7 @@ import picocli.CommandLine.ScopeType;
         "5:the staging store is damaged: run `recover` (a supervisor should not restart on this code)"})
 public final class Main {
   static final int FAILED = 1;
+  static final int USAGE = 2;
   static final int CONFIG = 3;
   static final int BUSY = 4;
   static final int DAMAGED = 5;
@@ -64,15 +66,30 @@ public final class Main {
 
   public static void main(String[] args) {
     NativeLibraryHome.prepare();
-    System.exit(execute(args));
+    System.exit(Supervisor.exitCode(execute(args), System.getenv(Supervisor.ENV), System.err));
   }
 
   /** Runs one command line and returns its exit code. */
   public static int execute(String... args) {
+    return execute(null, args);
+  }
+
+  /** As {@link #execute(String...)}, with error messages to {@code err} (null: standard error). */
+  static int execute(java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    if (err != null) {
+      cli.setErr(err);
+    }
+    cli.registerConverter(java.time.LocalDate.class, CliValues::date);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("error: " + message(e));
+      cmd.getErr().println("error: " + message(e, cmd.getCommandName()));
       return exitCode(e);
+    });
+    // One line, like a config error, instead of picocli's message followed by the whole usage.
+    cli.setParameterExceptionHandler((e, parsed) -> {
+      e.getCommandLine().getErr().println("error: " + e.getMessage() + " (see "
+          + e.getCommandLine().getCommandName() + " --help)");
+      return USAGE;
     });
     return cli.execute(args);
   }
@@ -93,8 +110,9 @@ public final class Main {
     return FAILED;
   }
 
-  private static String message(Throwable e) {
-    if (e instanceof QueryException) {
+  private static String message(Throwable e, String command) {
+    // The agent answers every refused request with a 400, which its client reads as a QueryException.
+    if (e instanceof QueryException && "query".equals(command)) {
       return "query failed: " + e.getMessage();
     }
     return e.getMessage() == null ? e.toString() : e.getMessage();

@@ -2,6 +2,7 @@ package com.luka02.heartbeat.cli;
 
 import com.luka02.heartbeat.agent.Json;
 import com.luka02.heartbeat.agent.Backend;
+import com.luka02.heartbeat.agent.Truncation;
 import com.luka02.heartbeat.store.QueryResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "query", mixinStandardHelpOptions = true,
     description = {"Runs one read-only SQL statement on the staging database and prints the result.",
-        "Tables: heartbeats, quarantine, exports, seen_files."})
+        "all_heartbeats: every report, staged or only in its day's Parquet file (use it for history).",
+        "Tables: heartbeats (staged rows only), quarantine, exports, seen_files."})
 final class QueryCommand implements Callable<Integer> {
   enum Format { table, csv, json }
 
@@ -37,7 +39,7 @@ final class QueryCommand implements Callable<Integer> {
         case table -> table(r);
       });
       if (r.truncated()) {
-        System.err.println("warning: result truncated to " + r.rows().size() + " rows");
+        System.err.println("warning: " + Truncation.message(r));
       }
       return 0;
     }
@@ -52,6 +54,9 @@ final class QueryCommand implements Callable<Integer> {
       }
       rows.add(m);
     }
+    if (r.truncated()) {
+      rows.add(Truncation.marker(r));
+    }
     return Json.mapper().writeValueAsString(rows) + "\n";
   }
 
@@ -61,6 +66,9 @@ final class QueryCommand implements Callable<Integer> {
     for (List<Object> row : r.rows()) {
       sb.append(String.join(",", row.stream().map(v -> v == null ? "" : csvField(String.valueOf(v))).toList()))
           .append('\n');
+    }
+    if (r.truncated()) {
+      sb.append("# ").append(Truncation.message(r)).append('\n');
     }
     return sb.toString();
   }
@@ -98,7 +106,8 @@ final class QueryCommand implements Callable<Integer> {
     for (List<String> line : cells) {
       appendLine(sb, line, width);
     }
-    sb.append('(').append(r.rows().size()).append(r.rows().size() == 1 ? " row)\n" : " rows)\n");
+    sb.append('(').append(r.rows().size()).append(r.rows().size() == 1 ? " row" : " rows")
+        .append(r.truncated() ? "; " + Truncation.message(r) + ")\n" : ")\n");
     return sb.toString();
   }
 

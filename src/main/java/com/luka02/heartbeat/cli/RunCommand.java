@@ -16,6 +16,7 @@ import picocli.CommandLine.ParentCommand;
         "Stops cleanly on SIGTERM or SIGINT. Supervise it with launchd or systemd (see launchd/)."})
 final class RunCommand implements Callable<Integer> {
   @ParentCommand Main main;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--port", paramLabel = "N",
       description = "HTTP port on 127.0.0.1; 0 picks a free one (default: the config's port, 8787).")
@@ -23,7 +24,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    CliValues.requirePort(spec, port);
     Config config = main.config();
+    InitCommand.requireReportsFolder(config);
     Logging.configureAgent(config.logDir());
     Agent agent = Agent.start(config, Clock.systemDefaultZone(), port == null ? config.port() : port);
     // Handling TERM and INT ourselves makes a requested stop exit 0, where the JVM's default is 143.

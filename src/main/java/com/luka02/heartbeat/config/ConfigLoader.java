@@ -216,12 +216,11 @@ public final class ConfigLoader {
       }
       return read;
     } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException(configFile + ": unknown field '" + e.getPropertyName()
-          + "'; known fields are " + e.getKnownPropertyIds());
+      throw ConfigErrors.unknownField(configFile, e);
     } catch (JsonMappingException e) {
-      String field = e.getPath().isEmpty() ? "(document)" : e.getPath().get(0).getFieldName();
-      throw new ConfigException(configFile + ": field '" + field + "' has the wrong type: "
-          + e.getOriginalMessage());
+      throw ConfigErrors.wrongType(configFile, e, FileConfig.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw ConfigErrors.syntax(configFile, e);
     } catch (IOException e) {
       throw new ConfigException(configFile + ": cannot read config: " + e.getMessage());
     }

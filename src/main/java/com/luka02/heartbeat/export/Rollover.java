@@ -80,7 +80,7 @@ public final class Rollover {
 
   /** One day as {@code rollover --date} would export it. */
   public DayExport planDay(LocalDate day) {
-    return store.stagedDay(day);
+    return exportable(store.stagedDay(day));
   }
 
   /**
@@ -111,8 +111,22 @@ public final class Rollover {
 
   /** Exports one day whatever the ledger says. */
   public DayResult exportDay(LocalDate day) {
+    DayExport staged = exportable(store.stagedDay(day));
     cleanTemporaryFiles();
-    return export(store.stagedDay(day));
+    return export(staged);
+  }
+
+  /**
+   * A day asked for by hand with nothing to export is a mistake in the request, not a failed
+   * rollover: it is refused before anything runs, so it is neither logged as an error, nor shown on
+   * the status page, nor counted in {@code heartbeat_rollover_failures_total}.
+   */
+  private DayExport exportable(DayExport day) {
+    if (day.stagedRows() == 0 && !(day.previouslyPruned() && Files.exists(target(day.day())))) {
+      throw new IllegalArgumentException("nothing to export for " + day.day() + ": no report of that day ("
+          + config.zone().getId() + ") is staged, and it has no Parquet file to rewrite");
+    }
+    return day;
   }
 
   private DayResult export(DayExport day) {

@@ -205,7 +205,11 @@ public final class Ingester {
           parsed.add(p.file());
         }
       } else if (o instanceof Outcome.Bad b) {
-        bad.add(b.file());
+        if (alreadyQuarantined(b.file())) {
+          outcomes.put(file, Outcome.UNCHANGED);
+        } else {
+          bad.add(b.file());
+        }
       }
     }
     List<String> gone = new ArrayList<>();
@@ -217,6 +221,16 @@ public final class Ingester {
     stage(parsed, bad, false);
     store.forgetPaths(gone);
     return outcomes;
+  }
+
+  /**
+   * The watcher hands a file over for every event, and a reconcile touches every young file again:
+   * an unchanged file already in quarantine is not quarantined, counted and logged a second time.
+   */
+  private boolean alreadyQuarantined(QuarantinedFile q) {
+    SeenFile s = store.seenFile(q.path());
+    return s != null && s.reportTs() == null && s.size() == q.size() && s.mtimeMs() == q.mtimeMs()
+        && java.util.Objects.equals(s.contentHash(), q.contentHash() == null ? s.contentHash() : q.contentHash());
   }
 
   /** Forgets deleted files; their rows stay. */

@@ -2,6 +2,10 @@ package com.luka02.heartbeat.ops;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,10 +23,17 @@ final class Alerts {
   /** One alert raised, or one cleared. */
   record Event(Kind kind, boolean raised, Instant at, String message) {}
 
+  /** What the status page shows: each alert open or not, and since when. */
+  record State(boolean silenceOpen, Instant silentSince, Instant criticalSince) {}
+
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm xxx");
+  private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx");
+
   private final Duration cadence;
   private final Duration threshold;
   private final boolean onCritical;
   private final Instant started;
+  private final ZoneId zone;
   private Instant lastReport;
   private boolean silenceSuspected;
   private boolean silenceOpen;
@@ -33,6 +44,11 @@ final class Alerts {
    * @param silenceMultiple silence longer than this many cadences raises an alert
    */
   Alerts(Duration cadence, double silenceMultiple, boolean onCritical, Instant started, Instant lastReport) {
+    this(cadence, silenceMultiple, onCritical, started, lastReport, ZoneOffset.UTC);
+  }
+
+  /** As above, with times in messages given in {@code zone}, as the people paged read their clocks. */
+  Alerts(Duration cadence, double silenceMultiple, boolean onCritical, Instant started, Instant lastReport, ZoneId zone) {
     if (!(silenceMultiple >= 1)) {
       throw new IllegalArgumentException("silenceMultiple must be at least 1: " + silenceMultiple);
     }
@@ -41,6 +57,11 @@ final class Alerts {
     this.onCritical = onCritical;
     this.started = started;
     this.lastReport = lastReport;
+    this.zone = zone;
+  }
+
+  State state() {
+    return new State(silenceOpen, silenceOpen ? since() : null, criticalSince);
   }
 
   boolean silenceOpen() {
@@ -66,8 +87,8 @@ final class Alerts {
     }
     silenceOpen = true;
     Instant last = lastReport == null ? started : lastReport;
-    String which = lastReport == null ? "no report has been staged since the agent started at " + started
-        : "the last report is from " + lastReport;
+    String which = lastReport == null ? "no report has been staged since the agent started at " + local(started, now)
+        : "the last report is from " + local(lastReport, now);
     return List.of(new Event(Kind.SILENCE, true, now, "No heartbeat for " + human(Duration.between(last, now))
         + " (the monitor reports every " + human(cadence) + "; alerting after " + human(threshold) + "): " + which + "."));
   }
@@ -86,7 +107,7 @@ final class Alerts {
     if (!silent(now)) {
       silenceSuspected = false;
       if (silenceOpen()) {
-        events.add(new Event(Kind.SILENCE, false, now, "Heartbeats resumed: a report from " + reportTime
+        events.add(new Event(Kind.SILENCE, false, now, "Heartbeats resumed: a report from " + local(reportTime, now)
             + " arrived after " + human(Duration.between(previous, reportTime)) + " of silence."));
         silenceOpen = false;
       }
@@ -95,10 +116,10 @@ final class Alerts {
     if (critical && onCritical && !criticalOpen() && !stale(reportTime, now)) {
       criticalSince = reportTime;
       events.add(new Event(Kind.CRITICAL, true, now,
-          "The heartbeat of " + reportTime + " says CRITICAL" + (detail == null || detail.isBlank() ? "." : ": " + detail)));
+          "The heartbeat of " + local(reportTime, now) + " says CRITICAL" + (detail == null || detail.isBlank() ? "." : ": " + detail)));
     } else if (!critical && criticalOpen()) {
-      events.add(new Event(Kind.CRITICAL, false, now, "Status cleared: the heartbeat of " + reportTime + " says "
-          + ("warn".equals(status) ? "WARNINGS" : "HEALTHY") + " (CRITICAL since " + criticalSince + ")."));
+      events.add(new Event(Kind.CRITICAL, false, now, "Status cleared: the heartbeat of " + local(reportTime, now) + " says "
+          + ("warn".equals(status) ? "WARNINGS" : "HEALTHY") + " (CRITICAL since " + local(criticalSince, now) + ")."));
       criticalSince = null;
     }
     return events;
@@ -117,18 +138,25 @@ final class Alerts {
     return Duration.between(reportTime, now).compareTo(threshold) > 0;
   }
 
-  /** {@code 45s}, {@code 16m}, {@code 2h 05m}, {@code 3d 04h}. */
+  /** {@code 45 s}, {@code 16 min}, {@code 2 h 05 min}, {@code 3 d 04 h}: what a person reads at a glance. */
   static String human(Duration d) {
     long s = Math.max(0, d.toSeconds());
     if (s < 60) {
-      return s + "s";
+      return s + " s";
     }
     if (s < 3600) {
-      return s / 60 + "m" + (s % 60 == 0 ? "" : " %02ds".formatted(s % 60));
+      return s / 60 + " min";
     }
     if (s < 86400) {
-      return "%dh %02dm".formatted(s / 3600, s / 60 % 60);
+      return "%d h %02d min".formatted(s / 3600, s / 60 % 60);
     }
-    return "%dd %02dh".formatted(s / 86400, s / 3600 % 24);
+    return "%d d %02d h".formatted(s / 86400, s / 3600 % 24);
+  }
+
+  /** {@code 14:06 +07:00} on the day of {@code now}, with the date before it on any other day. */
+  String local(Instant t, Instant now) {
+    ZonedDateTime at = t.atZone(zone);
+    boolean today = at.toLocalDate().equals(now.atZone(zone).toLocalDate());
+    return (today ? TIME : DAY_TIME).format(at);
   }
 }

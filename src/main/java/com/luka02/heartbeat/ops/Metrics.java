@@ -3,18 +3,25 @@ package com.luka02.heartbeat.ops;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
 
-/** The agent's Prometheus metrics, in a registry of their own (not the JVM-wide default). */
+/**
+ * The agent's Prometheus metrics, in a registry of their own (not the JVM-wide default), with the
+ * client library's JVM and process metrics, written in the format the scraper asks for.
+ */
 final class Metrics {
-  static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+  /** The version in the jar's manifest; a build from the source tree (tests) has none. */
+  static final String VERSION = java.util.Objects.requireNonNullElse(
+      Metrics.class.getPackage().getImplementationVersion(), "development");
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
-  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+  private final ExpositionFormats formats = ExpositionFormats.init();
 
   final Counter staged = Counter.builder().name("heartbeat_reports_staged_total")
       .help("Heartbeat reports staged as new or replaced rows").register(registry);
@@ -58,8 +65,14 @@ final class Metrics {
       .help("When an onExport run last failed, in Unix seconds (0: never)").register(registry);
   final Gauge healthy = Gauge.builder().name("heartbeat_healthy")
       .help("1 while /health answers 200, else 0").register(registry);
+  private final Gauge buildInfo = Gauge.builder().name("heartbeat_build_info")
+      .help("Always 1; the labels say which heartbeat-ingester and Java run").labelNames("version", "java")
+      .register(registry);
 
   Metrics() {
+    // Heap, GC, threads, classes, buffer pools, and the process's CPU, RSS and open files.
+    JvmMetrics.builder().register(registry);
+    buildInfo.labelValues(VERSION, System.getProperty("java.runtime.version", "unknown")).set(1);
     for (Alerts.Kind kind : Alerts.Kind.values()) {
       // Present from the start, so that rate() and absent() behave before the first alert.
       alerts.labelValues(label(kind));
@@ -87,7 +100,17 @@ final class Metrics {
     return t.toEpochMilli() / 1000.0;
   }
 
-  void write(OutputStream out) throws IOException {
+  /**
+   * Writes every metric in the format {@code accept} (the request's Accept header, may be null) asks
+   * for: OpenMetrics for a scraper that prefers it, else the Prometheus text format. Returns the
+   * response's content type.
+   */
+  String write(OutputStream out, String accept) throws IOException {
+    ExpositionFormatWriter writer = formats.findWriter(accept);
+    if (!writer.isAvailable()) {
+      writer = formats.getPrometheusTextFormatWriter(); // protobuf needs a module we do not ship
+    }
     writer.write(out, registry.scrape());
+    return writer.getContentType();
   }
 }

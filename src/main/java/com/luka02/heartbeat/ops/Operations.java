@@ -41,6 +41,7 @@ public final class Operations implements StageListener, AutoCloseable {
   static final String ALIVE_KEY = "agent.alive_at";
   private static final Duration WEBHOOK_DRAIN = Duration.ofSeconds(5);
   private static final int DETAIL_CHARS = 160;
+  private static final int QUARANTINE_SHOWN = 50;
 
   private final Config config;
   private final StagingStore store;
@@ -51,6 +52,8 @@ public final class Operations implements StageListener, AutoCloseable {
   private final Alerts alerts;
   private final Webhook webhook;
   private final StatusPage page;
+  /** The alerts' state for HTTP threads; the alerts themselves belong to the writer. */
+  private volatile Alerts.State alertState;
   private final ObjectMapper json = new ObjectMapper()
       .registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -66,10 +69,12 @@ public final class Operations implements StageListener, AutoCloseable {
         ? Duration.ofMinutes(2) : a.checkInterval().multipliedBy(4);
     this.health = new Health(config.reportsDir(), watching, System::nanoTime, overdue, store::stagingFailure);
     StoreStats stats = store.stats(LocalDate.ofInstant(clock.instant(), config.zone()));
-    this.alerts = new Alerts(config.cadence(), a.silenceMultiple(), a.onCritical(), clock.instant(), stats.lastReport());
+    this.alerts = new Alerts(config.cadence(), a.silenceMultiple(), a.onCritical(), clock.instant(), stats.lastReport(),
+        config.zone());
     this.webhook = a.webhookUrl() == null ? null
         : new Webhook(a.webhookUrl(), Webhook.BACKOFF, ok -> metrics.webhook.labelValues(ok ? "sent" : "failed").inc());
-    this.page = new StatusPage(store, clock, config.zone(), config.cadence(), json);
+    this.alertState = alerts.state();
+    this.page = new StatusPage(store, clock, config.zone(), config.cadence(), json, this::overview);
     refresh(stats);
   }
 
@@ -150,6 +155,7 @@ public final class Operations implements StageListener, AutoCloseable {
   }
 
   private void publish(List<Alerts.Event> events) {
+    alertState = alerts.state();
     for (Alerts.Event e : events) {
       String kind = Metrics.label(e.kind());
       String message = (e.raised() ? "\uD83D\uDD34 " : "\uD83D\uDFE2 ") + "heartbeat-ingester on " + config.host()
@@ -217,8 +223,8 @@ public final class Operations implements StageListener, AutoCloseable {
       }
       metrics.healthy.set(health.check().healthy() ? 1 : 0);
       ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-      metrics.write(out);
-      StatusPage.Http.send(ex, 200, Metrics.CONTENT_TYPE, out.toByteArray());
+      String type = metrics.write(out, ex.getRequestHeaders().getFirst("Accept"));
+      StatusPage.Http.send(ex, 200, type, out.toByteArray());
     }
   }
 
@@ -231,6 +237,14 @@ public final class Operations implements StageListener, AutoCloseable {
     if (s.lastExportAt() != null) {
       metrics.lastRollover.set(Math.max(metrics.lastRollover.get(), Metrics.seconds(s.lastExportAt())));
     }
+  }
+
+  private Object overview() {
+    Instant now = clock.instant();
+    StoreStats stats = store.stats(LocalDate.ofInstant(now, config.zone()));
+    return Overview.of(health.check(), alertState, store.latestReport(), store.statusSince(),
+        store.quarantineList(QUARANTINE_SHOWN),
+        stats.quarantined(), config.zone(), now);
   }
 
   /** {@code GET /} and the page's files: they hold no data, only code that fetches it. */

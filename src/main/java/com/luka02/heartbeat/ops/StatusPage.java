@@ -45,8 +45,11 @@ final class StatusPage {
   private final ZoneId zone;
   private final Duration cadence;
   private final ObjectMapper json;
+  private final java.util.function.Supplier<Object> overview;
 
-  StatusPage(StagingStore store, Clock clock, ZoneId zone, Duration cadence, ObjectMapper json) {
+  StatusPage(StagingStore store, Clock clock, ZoneId zone, Duration cadence, ObjectMapper json,
+      java.util.function.Supplier<Object> overview) {
+    this.overview = overview;
     this.store = store;
     this.clock = clock;
     this.zone = zone;
@@ -93,13 +96,14 @@ final class StatusPage {
       try {
         Object body = switch (path) {
           case "/api/timeline" -> timeline(intParam(params, "hours", 24, 1, MAX_HOURS));
+          case "/api/overview" -> overview.get();
           case "/api/latest" -> latest();
           case "/api/rollovers" -> rollovers(intParam(params, "limit", 30, 1, MAX_ROLLOVERS));
           default -> null;
         };
         if (body == null) {
           Http.json(ex, 404, Map.of("error", "no such endpoint: " + path
-              + " (try /api/timeline, /api/latest or /api/rollovers)"), json);
+              + " (try /api/overview, /api/timeline, /api/latest or /api/rollovers)"), json);
           return;
         }
         Http.json(ex, 200, body, json);
@@ -124,7 +128,7 @@ final class StatusPage {
             (String) c.get("status")));
       }
       reports.add(new Timeline.Report(Instant.ofEpochMilli(((Number) row.get(0)).longValue()), (String) row.get(1),
-          (String) row.get(2), checks));
+          (String) row.get(2), checks, row.get(4) == null ? null : ((Number) row.get(4)).intValue()));
     }
     return Timeline.of(reports, from, to, cadence);
   }

@@ -13,14 +13,18 @@ import java.util.Set;
  * What the status page draws: one lane for the overall status and one per check, a cell per report,
  * and the gaps where reports were due and none came. Built by a pure function of the reports.
  */
-record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes, List<Point> reports, List<Gap> gaps) {
+record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes, List<Point> reports, List<Gap> gaps,
+    Double coveragePercent) {
   static final String OVERALL = "Overall";
 
-  /** A lane; {@code section} and {@code label} are null for the overall status. */
-  record Lane(String name, String section, String label) {}
+  /**
+   * A lane; {@code section} and {@code label} are null for the overall status. {@code uptimePercent}
+   * is the share of the window's reports in which it was ok, skipped ones left out; null without any.
+   */
+  record Lane(String name, String section, String label, Double uptimePercent) {}
 
-  /** One report: its overall status and each check's status by lane name. */
-  record Point(Instant at, String file, String status, Map<String, String> checks) {}
+  /** One report: its overall status, its duration (null when not stated) and each check's status by lane name. */
+  record Point(Instant at, String file, String status, Integer durationMs, Map<String, String> checks) {}
 
   /** A stretch with no report although one was due. */
   record Gap(Instant from, Instant to, long seconds) {}
@@ -29,7 +33,11 @@ record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes,
   record Check(String section, String label, String status) {}
 
   /** A report as read from the store. */
-  record Report(Instant at, String file, String status, List<Check> checks) {}
+  record Report(Instant at, String file, String status, List<Check> checks, Integer durationMs) {
+    Report(Instant at, String file, String status, List<Check> checks) {
+      this(at, file, status, checks, null);
+    }
+  }
 
   /**
    * Lays out {@code reports} (ordered by time) between {@code from} and {@code to}. A gap is any stretch
@@ -43,11 +51,11 @@ record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes,
         labels.computeIfAbsent(c.section(), s -> new LinkedHashSet<>()).add(c.label());
       }
     }
-    List<Lane> lanes = new ArrayList<>();
-    lanes.add(new Lane(OVERALL, null, null));
+    List<Lane> named = new ArrayList<>();
+    named.add(new Lane(OVERALL, null, null, null));
     // A section with one bullet is one lane named after it; LaunchAgents gets a lane per agent.
     labels.forEach((section, ls) -> ls.forEach(label ->
-        lanes.add(new Lane(ls.size() == 1 ? section : section + " / " + label, section, label))));
+        named.add(new Lane(ls.size() == 1 ? section : section + " / " + label, section, label, null))));
 
     List<Point> points = new ArrayList<>(reports.size());
     for (Report r : reports) {
@@ -56,10 +64,32 @@ record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes,
         String name = labels.get(c.section()).size() == 1 ? c.section() : c.section() + " / " + c.label();
         cells.putIfAbsent(name, c.status() == null ? "unknown" : c.status());
       }
-      points.add(new Point(r.at(), r.file(), r.status(), cells));
+      points.add(new Point(r.at(), r.file(), r.status(), r.durationMs(), cells));
     }
-    return new Timeline(from, to, cadence.toSeconds(), List.copyOf(lanes), List.copyOf(points),
-        gaps(reports, from, to, cadence));
+    List<Lane> lanes = named.stream().map(l -> new Lane(l.name(), l.section(), l.label(), uptime(l, points))).toList();
+    List<Gap> gaps = gaps(reports, from, to, cadence);
+    long span = Duration.between(from, to).toSeconds();
+    long silent = gaps.stream().mapToLong(Gap::seconds).sum();
+    Double coverage = span <= 0 ? null : round(100.0 * (span - silent) / span);
+    return new Timeline(from, to, cadence.toSeconds(), lanes, List.copyOf(points), gaps, coverage);
+  }
+
+  private static Double uptime(Lane lane, List<Point> points) {
+    long ok = 0;
+    long judged = 0;
+    for (Point p : points) {
+      String status = lane.section() == null ? p.status() : p.checks().get(lane.name());
+      if (status == null || "skipped".equals(status)) {
+        continue;
+      }
+      judged++;
+      ok += "ok".equals(status) || "loaded".equals(status) ? 1 : 0;
+    }
+    return judged == 0 ? null : round(100.0 * ok / judged);
+  }
+
+  private static double round(double percent) {
+    return Math.round(percent * 10) / 10.0;
   }
 
   private static List<Gap> gaps(List<Report> reports, Instant from, Instant to, Duration cadence) {

@@ -29,6 +29,7 @@ class AgentProcessTest {
 
   private AgentProcess startAgent() throws Exception {
     Files.writeString(root.resolve("config.json"), "{\"settleMillis\": 50, \"zone\": \"UTC\"}");
+    Files.createDirectories(root.resolve("g/reports")); // `run` refuses a root without one
     AgentProcess agent = AgentProcess.start(root, "--root", root.toString(), "--config", "config.json", "run", "--port", "0");
     agent.await("heartbeat-ingester agent: pid", START);
     return agent;

@@ -142,7 +142,7 @@ class QuerySurfaceTest {
 
     assertEquals(5, r.rows().size());
     assertTrue(r.truncated());
-    assertEquals(5, json.size());
+    assertEquals(6, json.size(), "five rows and the truncation marker");
   }
 
   @Test

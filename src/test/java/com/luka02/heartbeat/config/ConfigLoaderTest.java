@@ -88,7 +88,7 @@ class ConfigLoaderTest {
 
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(root, file));
 
-    assertTrue(e.getMessage().startsWith(file + ": unknown field 'retentionDayz'; known fields are "), e.getMessage());
+    assertTrue(e.getMessage().startsWith(file + ":1:22: unknown field 'retentionDayz' (did you mean 'retentionDays'?); known fields are "), e.getMessage());
     assertTrue(e.getMessage().contains("retentionDays"), e.getMessage());
   }
 
@@ -98,7 +98,8 @@ class ConfigLoaderTest {
 
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(root, file));
 
-    assertTrue(e.getMessage().startsWith(file + ": field 'retentionDays' has the wrong type"), e.getMessage());
+    assertEquals(file + ":1:19: field 'retentionDays' has the wrong type: expected a whole number, found string \"thirty\"",
+        e.getMessage());
   }
 
   @Test

@@ -74,6 +74,46 @@ class LaunchdFilesTest {
         assertTrue(exitTimeOut > 0, "ExitTimeOut " + exitTimeOut);
         Map<?, ?> env = assertInstanceOf(Map.class, plist.get("EnvironmentVariables"));
         assertInstanceOf(String.class, env.get("PATH"));
+        assertEquals("launchd", env.get("HEARTBEAT_SUPERVISOR"),
+                "the agent must know it runs under launchd: it then exits 0 on errors a restart cannot fix"
+                        + " and logs only to its rotated file, not to the unrotated StandardOutPath");
+        assertEquals(63L, plist.get("Umask"), "077: what the agent creates is its owner's only");
+    }
+
+    @Test
+    void systemdUnitDoesNotRestartOnErrorsARestartCannotFix_andIsSandboxed() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("My Drive").resolve("02luka"));
+
+        List<String> lines = printOk("launchd/install-systemd.sh", root).lines().toList();
+
+        assertTrue(lines.contains("RestartPreventExitStatus=2 3 4 5"), "RestartPreventExitStatus: " + lines);
+        for (String setting : List.of("UMask=0077", "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=read-only",
+                "ReadWritePaths=\"" + root + "\"", "PrivateTmp=yes", "CacheDirectory=heartbeat-ingester",
+                "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX")) {
+            assertTrue(lines.contains(setting), setting + " in " + lines);
+        }
+    }
+
+    /**
+     * systemd's own judgement of the unit's sandboxing: 9.6 ("UNSAFE") before it was sandboxed. Runs
+     * where systemd-analyze is installed (Debian: the systemd package).
+     */
+    @Test
+    void systemdAnalyzeSecurityRatesTheUnitOk() throws Exception {
+        Path analyze = Path.of("/usr/bin/systemd-analyze");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(analyze), "no " + analyze);
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Path unit = tmp.resolve("heartbeat-ingester.service");
+        Files.writeString(unit, printOk("launchd/install-systemd.sh", root));
+
+        Process p = new ProcessBuilder(analyze.toString(), "security", "--offline=true", unit.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+        assertTrue(p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), "systemd-analyze did not finish");
+
+        Matcher m = Pattern.compile("Overall exposure level for heartbeat-ingester.service: ([0-9.]+)").matcher(out);
+        assertTrue(m.find(), out);
+        assertTrue(Double.parseDouble(m.group(1)) <= 3.0, "exposure " + m.group(1) + ":\n" + out);
     }
 
     @Test
@@ -117,7 +157,7 @@ class LaunchdFilesTest {
         assertTrue(execStart.endsWith(" run"), execStart);
         assertTrue(lines.contains("WorkingDirectory=" + root), "WorkingDirectory: " + lines);
         assertTrue(lines.contains("Restart=on-failure"), "Restart: " + lines);
-        assertTrue(lines.contains("RestartPreventExitStatus=5"), "a damaged store (exit 5) is not restarted: " + lines);
+        assertTrue(lines.contains("RestartPreventExitStatus=2 3 4 5"), "a damaged store (exit 5) is not restarted: " + lines);
         assertTrue(lines.contains("Type=simple"), "Type: " + lines);
         assertTrue(lines.contains("WantedBy=default.target"), "WantedBy: " + lines);
     }

@@ -36,7 +36,20 @@ class AlertsTest {
     List<Event> events = alerts.tick(at(17));
 
     assertEvent(Kind.SILENCE, true, events);
-    assertTrue(events.get(0).message().startsWith("No heartbeat for 18m"), events.get(0).message());
+    assertTrue(events.get(0).message().startsWith("No heartbeat for 18 min"), events.get(0).message());
+  }
+
+  @Test
+  void messagesGiveMinutesAndTheConfiguredZonesLocalTime_notInstants() {
+    Alerts bangkok = new Alerts(CADENCE, 3, true, START, LAST, java.time.ZoneId.of("Asia/Bangkok"));
+    bangkok.tick(at(16));
+
+    String message = bangkok.tick(at(17)).get(0).message();
+
+    assertTrue(message.startsWith("No heartbeat for 18 min (the monitor reports every 5 min; alerting after 15 min)"), message);
+    assertTrue(message.endsWith("the last report is from 16:59 +07:00."), message);
+    String critical = bangkok.onReport(at(20), "error", "Database: gone", at(20)).get(1).message();
+    assertTrue(critical.startsWith("The heartbeat of 17:20 +07:00 says CRITICAL"), critical);
   }
 
   @Test
@@ -64,7 +77,7 @@ class AlertsTest {
     List<Event> events = alerts.onReport(at(30), "ok", "", at(30));
 
     assertEvent(Kind.SILENCE, false, events);
-    assertTrue(events.get(0).message().contains("after 31m of silence"), events.get(0).message());
+    assertTrue(events.get(0).message().contains("after 31 min of silence"), events.get(0).message());
     assertEquals(List.of(), alerts.onReport(at(35), "ok", "", at(35)));
     assertEquals(List.of(), alerts.tick(at(36)));
   }

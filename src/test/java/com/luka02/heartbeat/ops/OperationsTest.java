@@ -128,7 +128,7 @@ class OperationsTest {
 
     String alert = receiver.next(WAIT_MS);
     assertNotNull(alert, "no alert after 16 minutes without a heartbeat");
-    assertTrue(message(alert).contains("heartbeat-ingester on test-mac: No heartbeat for 16m"), alert);
+    assertTrue(message(alert).contains("heartbeat-ingester on test-mac: No heartbeat for 16 min"), alert);
     assertNull(receiver.next(QUIET_MS), "a second alert for the same silence");
 
     clock.advance(Duration.ofMinutes(1));

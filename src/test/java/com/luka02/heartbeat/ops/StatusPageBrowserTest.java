@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -40,6 +41,9 @@ class StatusPageBrowserTest {
   private static final Duration BROWSER_WAIT = Duration.ofSeconds(90);
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MINUTES);
   private static final Instant EXPORTED = NOW.minus(Duration.ofDays(3));
+  /** Not UTC, so that a time shown without its zone, or in the browser's, would show. */
+  private static final ZoneId ZONE = ZoneId.of("Asia/Bangkok");
+  private static final String BAD = "heartbeat_2026-01-01_00-00-00.md";
 
   @TempDir Path root;
   @TempDir Path browserHome;
@@ -51,7 +55,7 @@ class StatusPageBrowserTest {
       Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + " (CI installs it)");
     }
     Path cfg = root.resolve("config.json");
-    Files.writeString(cfg, "{\"zone\": \"UTC\", \"port\": 0}");
+    Files.writeString(cfg, "{\"zone\": \"Asia/Bangkok\", \"port\": 0}");
     Config config = ConfigLoader.load(root, cfg);
     Path dir = Files.createDirectories(config.reportsDir().resolve("ops_atomic"));
     // Healthy from 8 h to 5 h ago; nothing for two hours; then healthy, with a slow Redis for a while,
@@ -67,13 +71,17 @@ class StatusPageBrowserTest {
           : TestReports.healthy(t));
     }
     write(dir, EXPORTED, TestReports.healthy(EXPORTED));
+    Files.writeString(dir.resolve(BAD), "# OPS-Atomic Monitor Heartbeat\n\nnot a report\n");
     agent = Agent.start(config, new MutableClock(NOW), 0);
     agent.catchup(CatchupOptions.FULL);
     agent.rollover(null, false); // the day of EXPORTED goes to Parquet: the rollover history has a row
   }
 
+  /** Writes a report whose duration follows the minute of the hour, so that the chart has a shape. */
   private static void write(Path dir, Instant t, String text) throws IOException {
-    Files.writeString(dir.resolve(TestReports.name(t)), text, StandardCharsets.UTF_8);
+    int ms = 40 + t.atZone(ZoneOffset.UTC).getMinute() * 3;
+    Files.writeString(dir.resolve(TestReports.name(t)), text.replace("**Duration:** 71ms", "**Duration:** " + ms + "ms"),
+        StandardCharsets.UTF_8);
   }
 
   @AfterEach
@@ -89,7 +97,7 @@ class StatusPageBrowserTest {
 
     String dom = chromium("dom", "--dump-dom", url);
 
-    assertTrue(dom.matches("(?s).*<div id=\"timeline\" class=\"timeline\" data-state=\"ready\">.*"), dom);
+    assertTrue(dom.matches("(?s).*<div id=\"timeline\" class=\"timeline\" data-state=\"ready\"[^>]*>.*"), dom);
     for (String lane : List.of("Overall", "Redis", "Database", "API Endpoints", "LaunchAgents / com.02luka.optimizer",
         "LaunchAgents / com.02luka.digest")) {
       assertTrue(dom.contains("data-lane=\"" + lane + "\""), "no lane " + lane);
@@ -100,8 +108,10 @@ class StatusPageBrowserTest {
     assertEquals(2, count(database, "class=\"gap\""), "the gap before the first report and the two-hour gap");
     assertTrue(count(lane(dom, "Redis"), "data-status=\"warn\"") >= 5, "the slow Redis is amber");
     assertTrue(dom.contains("Database file not found"), "the latest report in full");
-    assertTrue(dom.contains("<tr data-day=\"" + LocalDate.ofInstant(EXPORTED, ZoneOffset.UTC) + "\">"),
+    assertTrue(dom.contains("<tr data-day=\"" + LocalDate.ofInstant(EXPORTED, ZONE) + "\">"),
         "the rollover history");
+    assertTrue(dom.contains("id=\"rollover-error\" class=\"error\" hidden=\"\""), "no rollover error in red");
+    assertStatusTellsTheTruth(dom);
     Path screenshot = Path.of("target", "status-page.png").toAbsolutePath();
     Files.createDirectories(screenshot.getParent());
     Files.deleteIfExists(screenshot);
@@ -109,6 +119,41 @@ class StatusPageBrowserTest {
     chromium("shot", "--screenshot=" + screenshot, url);
 
     assertTrue(Files.size(screenshot) > 10_000, "a screenshot of the page in " + screenshot);
+  }
+
+  /** The agent is fine, the system it watches is not: the page says both, with the alert and when it began. */
+  private static void assertStatusTellsTheTruth(String dom) {
+    assertTrue(dom.contains("id=\"health\" class=\"badge\" data-state=\"ok\">healthy<"), "the agent's own health");
+    assertTrue(dom.matches("(?s).*id=\"monitored\" class=\"badge\" data-state=\"critical\"[^>]*>CRITICAL<.*"),
+        "the monitored system");
+    Instant lastCritical = NOW.minus(Duration.ofMinutes(5));
+    Instant firstCritical = NOW.minus(Duration.ofMinutes(35)); // reports every 5 min; CRITICAL for the last 40
+    assertTrue(dom.contains("last heartbeat 5 min ago (" + local(lastCritical) + " GMT+7)"), "when the last heartbeat came");
+    assertTrue(dom.contains("data-alert=\"critical\">ALERT critical: every report says CRITICAL since "
+        + local(firstCritical) + " GMT+7"),
+        "the open alert and since when: the first of the CRITICAL reports");
+    assertTrue(dom.contains("Times in Asia/Bangkok (UTC+07:00)."), "the zone of every time on the page");
+    Matcher uptime = Pattern.compile("data-lane=\"Database\".*?data-uptime=\"([0-9.]+)\"").matcher(dom);
+    assertTrue(uptime.find(), "an uptime per check");
+    assertTrue(Double.parseDouble(uptime.group(1)) < 95 && Double.parseDouble(uptime.group(1)) > 80, uptime.group(1));
+    assertTrue(dom.contains("id=\"durations\" class=\"chart\" data-state=\"ready\" data-points=\"72\""), "a duration_ms chart");
+    assertTrue(dom.contains("<polyline points=\""), "drawn as a line");
+    assertTrue(dom.contains("<tr data-path=\"g/reports/ops_atomic/" + BAD + "\">"), "the quarantine list");
+  }
+
+  private static String local(Instant t) {
+    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(t.atZone(ZONE));
+  }
+
+  @Test
+  void fourteenDayRange_showsTheReportsOfTheExportedDayToo() throws Exception {
+    String dom = chromium("range", "--dump-dom", "http://127.0.0.1:" + agent.port() + "/?hours=336");
+
+    assertTrue(dom.contains("data-state=\"ready\" data-hours=\"336\""), "the 14-day range is drawn");
+    assertTrue(dom.contains("<button type=\"button\" data-hours=\"336\" aria-pressed=\"true\">14 d</button>"), dom);
+    assertTrue(dom.contains("<span id=\"range-title\">Last 14 days</span>"));
+    assertEquals(73, count(lane(dom, "Overall"), "class=\"cell\""), "every report of the 14 days");
+    assertTrue(dom.contains("data-at=\"" + EXPORTED + "\""), "the report three days old");
   }
 
   /** The markup of one lane, up to the next. */

@@ -56,4 +56,19 @@ class TimelineTest {
     assertEquals(Map.of("Redis", "ok", "Database", "error", "LaunchAgents / com.02luka.optimizer", "ok",
         "LaunchAgents / com.02luka.digest", "unknown"), t.reports().get(0).checks());
   }
+
+  @Test
+  void uptimeIsTheShareOfReportsWhereTheCheckWasOk_skippedLeftOut_andCoverageCountsGaps() {
+    List<Timeline.Report> reports = new ArrayList<>();
+    String[] redis = {"ok", "ok", "error", "skipped", "warn"};
+    for (int i = 0; i < redis.length; i++) {
+      reports.add(report(FROM.plus(Duration.ofMinutes(5L * i)), check("Redis", "Status", redis[i])));
+    }
+
+    Timeline t = Timeline.of(reports, FROM, FROM.plus(Duration.ofMinutes(50)), CADENCE);
+
+    assertEquals(50.0, t.lanes().get(1).uptimePercent(), "2 ok of 4 judged");
+    assertEquals(100.0, t.lanes().get(0).uptimePercent(), "every report's overall status was ok");
+    assertEquals(50.0, t.coveragePercent(), "the last 25 minutes had no heartbeat");
+  }
 }

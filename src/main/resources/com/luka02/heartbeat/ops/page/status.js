@@ -10,6 +10,11 @@
     history.replaceState(null, '', location.pathname + location.search);
   }
   const token = sessionStorage.getItem(TOKEN_KEY);
+  const RANGES = { 24: 'Last 24 hours', 168: 'Last 7 days', 336: 'Last 14 days' };
+  let hours = Number(new URLSearchParams(location.search).get('hours')) || 24;
+  if (!RANGES[hours]) hours = 24;
+  // Times are shown in the agent's configured zone, with the offset: the zone decides what a "day" is.
+  let zone = 'UTC';
 
   async function get(path) {
     const headers = token ? { Authorization: 'Bearer ' + token } : {};
@@ -37,20 +42,34 @@
   }
 
   const pad = (n) => String(n).padStart(2, '0');
-  const clock = (ms) => { const d = new Date(ms); return pad(d.getHours()) + ':' + pad(d.getMinutes()); };
-  const stamp = (iso) => iso ? new Date(iso).toLocaleString(undefined, { hour12: false }) : 'none';
+  function parts(ms) {
+    const out = {};
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', timeZoneName: 'shortOffset',
+    }).formatToParts(new Date(ms)).forEach((p) => { out[p.type] = p.value; });
+    return out;
+  }
+  const clock = (ms) => { const p = parts(ms); return p.hour + ':' + p.minute; };
+  const dayOf = (ms) => { const p = parts(ms); return p.month + '-' + p.day; };
+  function stamp(iso) {
+    if (!iso) return 'none';
+    const p = parts(Date.parse(iso));
+    return p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute + ' ' + p.timeZoneName;
+  }
   function human(seconds) {
     const s = Math.max(0, Math.round(seconds));
-    if (s < 60) return s + 's';
-    if (s < 3600) return Math.floor(s / 60) + 'm';
-    if (s < 86400) return Math.floor(s / 3600) + 'h ' + pad(Math.floor(s / 60) % 60) + 'm';
-    return Math.floor(s / 86400) + 'd ' + pad(Math.floor(s / 3600) % 24) + 'h';
+    if (s < 60) return s + ' s';
+    if (s < 3600) return Math.floor(s / 60) + ' min';
+    if (s < 86400) return Math.floor(s / 3600) + ' h ' + pad(Math.floor(s / 60) % 60) + ' min';
+    return Math.floor(s / 86400) + ' d ' + pad(Math.floor(s / 3600) % 24) + ' h';
   }
   function bytes(n) {
     if (n < 1024) return n + ' B';
     if (n < 1024 * 1024) return (n / 1024).toFixed(1) + ' KiB';
     return (n / 1024 / 1024).toFixed(1) + ' MiB';
   }
+  const percent = (p) => p === null || p === undefined ? '–' : p.toFixed(1) + '%';
 
   function renderTimeline(t) {
     const box = document.getElementById('timeline');
@@ -85,29 +104,75 @@
         }));
       }
       box.append(el('div', { class: 'lane', 'data-lane': lane.name },
-        el('div', { class: 'lane-name', title: lane.name, text: lane.name }), track));
+        el('div', { class: 'lane-name', title: lane.name, text: lane.name }),
+        el('div', { class: 'uptime', 'data-uptime': lane.uptimePercent, title: 'ok in ' + percent(lane.uptimePercent)
+          + ' of the reports in this range', text: percent(lane.uptimePercent) }),
+        track));
     }
-
-    const axis = el('div', { class: 'axis' });
-    const step = span > 36 * 3600e3 ? 6 * 3600e3 : span > 6 * 3600e3 ? 3 * 3600e3 : 3600e3;
-    const first = new Date(from);
-    first.setMinutes(0, 0, 0);
-    for (let tick = first.getTime() + 3600e3; tick < to - step / 3; tick += 3600e3) {
-      if (new Date(tick).getHours() % (step / 3600e3) === 0) {
-        axis.append(el('span', { style: { left: pct(tick) }, text: clock(tick) }));
-      }
-    }
-    axis.append(el('span', { class: 'now', style: { left: '100%' }, text: 'now ' + clock(to) }));
-    box.append(axis);
+    box.append(axis(from, to, span, pct));
     if (t.reports.length === 0) {
       box.append(el('p', { class: 'empty muted', text: 'No heartbeat in this window.' }));
     }
     box.dataset.state = 'ready';
+    box.dataset.hours = String(hours);
 
     const total = t.gaps.reduce((s, g) => s + g.seconds, 0);
     document.getElementById('gaps').textContent = t.reports.length + ' reports; ' + t.gaps.length
       + (t.gaps.length === 1 ? ' gap' : ' gaps') + (t.gaps.length ? ' (' + human(total) + ' without a heartbeat)' : '')
-      + '; expected every ' + human(t.cadenceSeconds) + '.';
+      + '; heartbeats covered ' + percent(t.coveragePercent) + ' of the range; expected every ' + human(t.cadenceSeconds) + '.';
+  }
+
+  function axis(from, to, span, pct) {
+    const box = el('div', { class: 'axis' });
+    const stepHours = span > 3 * 86400e3 ? 24 : span > 36 * 3600e3 ? 6 : span > 6 * 3600e3 ? 3 : 1;
+    // Ticks on whole hours of the configured zone; a day tick is its local midnight.
+    for (let tick = Math.ceil(from / 3600e3) * 3600e3 + 3600e3; tick < to - stepHours * 1200e3; tick += 3600e3) {
+      const p = parts(tick);
+      if (Number(p.hour) % stepHours === 0 && p.minute === '00') {
+        box.append(el('span', { style: { left: pct(tick) }, text: stepHours === 24 ? dayOf(tick) : clock(tick) }));
+      }
+    }
+    box.append(el('span', { class: 'now', style: { left: '100%' }, text: 'now ' + clock(to) }));
+    return box;
+  }
+
+  function renderDurations(t) {
+    const box = document.getElementById('durations');
+    const from = Date.parse(t.from);
+    const span = Date.parse(t.to) - from;
+    const points = t.reports.filter((r) => r.durationMs !== null && r.durationMs !== undefined);
+    box.replaceChildren();
+    if (points.length === 0) {
+      box.append(el('p', { class: 'muted', text: 'No report in this range states its duration.' }));
+      box.dataset.state = 'ready';
+      return;
+    }
+    const values = points.map((r) => r.durationMs).sort((a, b) => a - b);
+    const max = Math.max(1, values[values.length - 1]);
+    const median = values[Math.floor(values.length / 2)];
+    const NS = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(NS, 'svg');
+    svg.setAttribute('viewBox', '0 0 1000 100');
+    svg.setAttribute('preserveAspectRatio', 'none');
+    svg.setAttribute('class', 'duration-chart');
+    // One line per stretch of heartbeats: a gap is not drawn over as if the monitor had run.
+    const segments = [[]];
+    points.forEach((r, i) => {
+      if (i > 0 && Date.parse(r.at) - Date.parse(points[i - 1].at) > 2 * t.cadenceSeconds * 1000) segments.push([]);
+      segments[segments.length - 1].push(r);
+    });
+    for (const seg of segments) {
+      const line = document.createElementNS(NS, 'polyline');
+      line.setAttribute('points', seg.map((r) => ((Date.parse(r.at) - from) / span * 1000).toFixed(1) + ','
+        + (100 - r.durationMs / max * 96).toFixed(1)).join(' '));
+      line.setAttribute('vector-effect', 'non-scaling-stroke');
+      svg.append(line);
+    }
+    box.append(el('div', { class: 'chart-scale' }, el('span', { text: max + ' ms' }), el('span', { text: '0' })), svg);
+    box.append(el('p', { class: 'muted', id: 'duration-summary',
+      text: points.length + ' runs: median ' + median + ' ms, slowest ' + max + ' ms.' }));
+    box.dataset.state = 'ready';
+    box.dataset.points = String(points.length);
   }
 
   function renderLatest(body) {
@@ -148,27 +213,63 @@
     err.hidden = !body.lastError;
     err.textContent = body.lastError ? 'Last rollover failed at ' + stamp(body.lastErrorAt) + ': ' + body.lastError : '';
     document.getElementById('rollover-next').textContent = status
-      ? 'Last rollover: ' + stamp(status.lastRollover) + '. Next: ' + stamp(status.nextRollover) + '.' : '';
+      ? 'Last export: ' + stamp(body.exports.length ? body.exports[0].exportedAt : null) + '. Next rollover: '
+        + (status.nextRollover || 'none') + '.' : '';
   }
 
-  function renderHealth(h, status) {
-    const badge = document.getElementById('health');
-    badge.dataset.state = h.status;
-    badge.textContent = h.status === 'ok' ? 'healthy' : 'unhealthy: ' + h.problems.join('; ');
+  function renderOverview(o, status) {
+    const health = document.getElementById('health');
+    health.dataset.state = o.agent.status;
+    health.textContent = o.agent.status === 'ok' ? 'healthy' : 'unhealthy: ' + o.agent.problems.join('; ');
+    const m = o.monitored;
+    const badge = document.getElementById('monitored');
+    badge.dataset.state = m.state.replace(' ', '-');
+    badge.textContent = m.state.toUpperCase();
+    badge.title = m.statusSince ? m.lastReportStatus + ' since ' + stamp(m.statusSince) : '';
+    document.getElementById('last-heartbeat').textContent = m.lastReport
+      ? 'last heartbeat ' + human(m.lastReportAgoSeconds) + ' ago (' + stamp(m.lastReport) + ')' : 'no heartbeat yet';
+    const alerts = document.getElementById('alerts');
+    alerts.replaceChildren();
+    if (m.silenceAlert.open) {
+      alerts.append(el('li', { 'data-alert': 'silence', text: 'ALERT silence: no heartbeat since ' + stamp(m.silenceAlert.since) }));
+    }
+    if (m.criticalAlert.open) {
+      alerts.append(el('li', { 'data-alert': 'critical', text: 'ALERT critical: every report says CRITICAL since '
+        + stamp(m.statusSince) + ' (alert raised on the report of ' + stamp(m.criticalAlert.since) + ')' }));
+    }
     document.getElementById('agent').textContent = status
-      ? 'pid ' + status.pid + ' · ' + status.rowsToday + ' reports today, ' + status.rowsTotal + ' staged · last report '
-        + stamp(status.lastReport) + ' · ' + status.quarantined + ' quarantined'
-      : '';
+      ? 'agent pid ' + status.pid + ' · ' + status.rowsToday + ' reports today · ' + status.rowsTotal + ' staged · days '
+        + 'staged: ' + status.stagedDays + ' · only in Parquet: ' + status.parquetOnlyDays : '';
+    document.getElementById('zone').textContent = 'Times in ' + o.zone + ' (UTC' + (o.offset === 'Z' ? '' : o.offset) + ').';
+    renderQuarantine(o);
+  }
+
+  function renderQuarantine(o) {
+    document.getElementById('quarantine-count').textContent = o.quarantineTotal === 0 ? 'No file in quarantine.'
+      : o.quarantineTotal + (o.quarantineTotal === 1 ? ' file' : ' files') + ' could not become rows'
+        + (o.quarantineTotal > o.quarantine.length ? ' (the newest ' + o.quarantine.length + ' below)' : '') + '.';
+    document.querySelector('#quarantine tbody').replaceChildren(...o.quarantine.map((q) => el('tr', { 'data-path': q.path },
+      el('td', { text: q.path }), el('td', { text: q.reason }), el('td', { text: stamp(q.seenAt) }))));
+  }
+
+  function renderRange() {
+    document.getElementById('range-title').textContent = RANGES[hours];
+    for (const b of document.querySelectorAll('#range button')) {
+      b.setAttribute('aria-pressed', String(Number(b.dataset.hours) === hours));
+    }
   }
 
   async function refresh() {
     const error = document.getElementById('error');
+    renderRange();
     try {
-      const [health, status, timeline, latest, rollovers] = await Promise.all([
-        get('/health'), get('/status').catch(() => null), get('/api/timeline?hours=24'), get('/api/latest'),
+      const [overview, status, timeline, latest, rollovers] = await Promise.all([
+        get('/api/overview'), get('/status').catch(() => null), get('/api/timeline?hours=' + hours), get('/api/latest'),
         get('/api/rollovers')]);
-      renderHealth(health, status);
+      zone = overview.zone;
+      renderOverview(overview, status);
       renderTimeline(timeline);
+      renderDurations(timeline);
       renderLatest(latest);
       renderRollovers(rollovers, status);
       error.hidden = true;
@@ -178,6 +279,13 @@
     }
   }
 
+  for (const b of document.querySelectorAll('#range button')) {
+    b.addEventListener('click', () => {
+      hours = Number(b.dataset.hours);
+      history.replaceState(null, '', location.pathname + '?hours=' + hours);
+      refresh();
+    });
+  }
   refresh();
   setInterval(refresh, 60000);
 })();
