@@ -2,6 +2,8 @@ package com.luka02.heartbeat.agent;
 
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.export.DayResult;
+import com.luka02.heartbeat.export.ExportHook;
+import com.luka02.heartbeat.export.ExportListener;
 import com.luka02.heartbeat.export.Rollover;
 import com.luka02.heartbeat.export.RolloverReport;
 import com.luka02.heartbeat.export.RolloverTrigger;
@@ -66,12 +68,14 @@ public final class Agent implements Backend {
   private final Ingester ingester;
   private final Rollover rollover;
   private final RolloverTrigger trigger;
+  private final ExportHook exportHook;
   private final SettleQueue settling;
   private final ScheduledExecutorService writer;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicBoolean settleScheduled = new AtomicBoolean();
   private final List<StageListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<ExportHook.Outcomes> hookListeners = new CopyOnWriteArrayList<>();
   /**
    * Writer only: files the start-up catch-up found too young to judge. The start-up rollover runs
    * before they settle, so once the last of them has, the rollover looks again; otherwise their
@@ -94,7 +98,12 @@ public final class Agent implements Backend {
         l.committed(staged, bad, counts);
       }
     });
-    this.rollover = new Rollover(config, store, clock);
+    // ops exists before the first rollover can run: begin() creates it before scheduling any.
+    this.exportHook = ExportHook.of(config, clock, (outcome, at) -> {
+      ops.exportHookRan(outcome, at);
+      hookListeners.forEach(l -> l.ran(outcome, at));
+    });
+    this.rollover = new Rollover(config, store, clock, exportHook == null ? ExportListener.NONE : exportHook);
     this.trigger = new RolloverTrigger(rollover.schedule(), ROLLOVER_RETRY);
     this.settling = new SettleQueue(config.settle(), config.incompleteGrace(), System::nanoTime);
     this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -172,6 +181,11 @@ public final class Agent implements Backend {
   /** Adds a listener told of every staging transaction. */
   public void addStageListener(StageListener listener) {
     listeners.add(listener);
+  }
+
+  /** Tells {@code listener} of every run of the {@code onExport} command, after metrics and status have it. */
+  public void addExportHookListener(ExportHook.Outcomes listener) {
+    hookListeners.add(listener);
   }
 
   public int port() {
@@ -331,7 +345,8 @@ public final class Agent implements Backend {
   @Override
   public StatusReport status() {
     Instant now = clock.instant();
-    return StatusReport.of(config, store, info, now, trigger.next(now));
+    return StatusReport.of(config, store, info, now, trigger.next(now))
+        .withExportHookProblem(exportHook == null ? null : exportHook.problem());
   }
 
   @Override
@@ -422,6 +437,9 @@ public final class Agent implements Backend {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (exportHook != null) {
+      exportHook.close(SHUTDOWN_WAIT); // after the writer, which hands it files
     }
     if (ops != null) {
       ops.close(); // after the writer: its last alerts still go out, within a bounded wait

@@ -2,6 +2,8 @@ package com.luka02.heartbeat.agent;
 
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.export.DayResult;
+import com.luka02.heartbeat.export.ExportHook;
+import com.luka02.heartbeat.export.ExportListener;
 import com.luka02.heartbeat.export.Rollover;
 import com.luka02.heartbeat.export.RolloverReport;
 import com.luka02.heartbeat.ingest.CatchupOptions;
@@ -23,6 +25,7 @@ public final class LocalBackend implements Backend {
   private final Clock clock;
   private final boolean readOnly;
   private StagingStore store;
+  private ExportHook exportHook;
   private UserQueries queries;
 
   public LocalBackend(Config config, Clock clock, boolean readOnly) {
@@ -67,13 +70,20 @@ public final class LocalBackend implements Backend {
 
   @Override
   public RolloverReport rollover(LocalDate date, boolean dryRun) {
-    return Agent.rollover(new Rollover(config, store(), clock), date, dryRun);
+    if (exportHook == null && !dryRun) {
+      exportHook = ExportHook.of(config, clock, ExportHook.Outcomes.NONE);
+    }
+    return Agent.rollover(new Rollover(config, store(), clock, exportHook == null ? ExportListener.NONE : exportHook),
+        date, dryRun);
   }
 
   @Override
   public void close() {
     if (queries != null) {
       queries.close();
+    }
+    if (exportHook != null) {
+      exportHook.close(); // this process's runs finish, within onExportTimeoutSeconds, before it exits
     }
     if (store != null) {
       if (!readOnly) {

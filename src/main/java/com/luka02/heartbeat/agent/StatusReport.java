@@ -27,7 +27,8 @@ public record StatusReport(
     String lastRolloverError,
     String stagedDays,
     String parquetOnlyDays,
-    String zone) {
+    String zone,
+    String exportHookProblem) {
 
   /** Times are shown in the configured zone with their offset, so a reader never converts UTC by hand. */
   private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
@@ -52,7 +53,14 @@ public record StatusReport(
         s.lastRolloverError(),
         h.describeStaged(),
         h.describeParquetOnly(),
-        z.getId());
+        z.getId(),
+        null);
+  }
+
+  /** This report with the {@code onExport} hook's unresolved problem, or null for none. */
+  StatusReport withExportHookProblem(String problem) {
+    return new StatusReport(agentUp, pid, uptimeSeconds, port, root, reportsDir, rowsToday, rowsTotal, lastReport,
+        quarantined, lastRollover, nextRollover, lastRolloverError, stagedDays, parquetOnlyDays, zone, problem);
   }
 
   static String text(Instant t, ZoneId zone) {
@@ -77,6 +85,9 @@ public record StatusReport(
     sb.append("next rollover:   ").append(orNone(nextRollover)).append('\n');
     if (lastRolloverError != null) {
       sb.append("rollover error:  ").append(lastRolloverError).append('\n');
+    }
+    if (exportHookProblem != null) {
+      sb.append("export hook:     ").append(exportHookProblem).append('\n');
     }
     return sb.toString();
   }

@@ -443,7 +443,7 @@ public final class BenchCommand implements Callable<Integer> {
   private AgentChild startAgent(String name, Path root) throws Exception {
     List<String> cmd = command(root, "run", "--port", "0");
     cmd.addAll(1, agentJvmOptions);
-    return AgentChild.start(name, cmd, root, root.resolve("g/analytics/agent.json"), logs, AGENT_START_TIMEOUT);
+    return AgentChild.start(name, cmd, root, root.resolve("g/state/agent.json"), logs, AGENT_START_TIMEOUT);
   }
 
   /**
@@ -600,9 +600,9 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private static void deleteStore(Path root) throws IOException {
-    Path analytics = root.resolve("g/analytics");
+    Path state = root.resolve("g/state");
     for (String f : List.of("staging.duckdb", "staging.duckdb.wal")) {
-      Files.deleteIfExists(analytics.resolve(f));
+      Files.deleteIfExists(state.resolve(f));
     }
   }
 

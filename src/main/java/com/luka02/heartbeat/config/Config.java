@@ -29,7 +29,8 @@ public record Config(
     Path apiTokenFile,
     Redaction redaction,
     Alerting alerting,
-    SqlLimits sqlLimits) {
+    SqlLimits sqlLimits,
+    Lake lake) {
 
   /**
    * What DuckDB and the query surface may take.
@@ -40,6 +41,15 @@ public record Config(
    * @param queryMaxResultMb the largest answer a query may give, in MiB; a larger one is answered 413
    */
   public record SqlLimits(int memoryLimitMb, int threads, int querySlots, int queryMaxResultMb) {}
+
+  /**
+   * What the Parquet folder holds beyond its layout, and what ships each new file elsewhere.
+   *
+   * @param provenance also write {@code source_path}, {@code content_hash} and {@code ingested_at}
+   * @param onExport the command run after each verified export, split into arguments, or null
+   * @param onExportTimeout one run of that command is stopped after this long
+   */
+  public record Lake(boolean provenance, java.util.List<String> onExport, Duration onExportTimeout) {}
 
   /**
    * When and where to raise alerts.
@@ -62,7 +72,7 @@ public record Config(
   public enum ParquetLayout {
     /** {@code ops_atomic_YYYYMMDD.parquet}, as the old exporter wrote. */
     FLAT,
-    /** {@code day=YYYY-MM-DD/host=H/ops_atomic_YYYYMMDD.parquet}, with a host column. */
+    /** {@code host=H/day=YYYY-MM-DD/ops_atomic_YYYYMMDD_H.parquet}: both partition columns in the path. */
     HIVE
   }
 

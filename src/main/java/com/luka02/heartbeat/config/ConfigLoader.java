@@ -21,7 +21,10 @@ import java.util.Locale;
 /** Reads the optional JSON config file and applies the documented defaults. */
 public final class ConfigLoader {
   public static final String DEFAULT_REPORTS = "g/reports";
-  public static final String DEFAULT_STAGING_DB = "g/analytics/staging.duckdb";
+  /** Outside the Parquet folder, so that a lake reading that folder finds nothing but Parquet. */
+  public static final String DEFAULT_STAGING_DB = "g/state/staging.duckdb";
+  /** Where versions before the lake layout kept the staging database; moved at the first start. */
+  public static final String LEGACY_STAGING_DB = "g/analytics/staging.duckdb";
   public static final String DEFAULT_PARQUET = "g/analytics";
   public static final String DEFAULT_SUMMARIES = "g/reports/parquet";
   public static final String DEFAULT_LOGS = "g/logs";
@@ -42,6 +45,7 @@ public final class ConfigLoader {
   public static final double DEFAULT_ALERT_SILENCE_MULTIPLE = 3;
   public static final boolean DEFAULT_ALERT_ON_CRITICAL = true;
   public static final long DEFAULT_ALERT_CHECK_SECONDS = 30;
+  public static final long DEFAULT_ON_EXPORT_TIMEOUT_SECONDS = 600;
 
   private ConfigLoader() {}
 
@@ -73,6 +77,9 @@ public final class ConfigLoader {
     @JsonProperty Boolean alertOnCritical;
     @JsonProperty String alertWebhookUrl;
     @JsonProperty Long alertCheckSeconds;
+    @JsonProperty Boolean parquetProvenance;
+    @JsonProperty String onExport;
+    @JsonProperty Long onExportTimeoutSeconds;
     @JsonProperty Integer duckdbMemoryLimitMb;
     @JsonProperty Integer duckdbThreads;
     @JsonProperty Integer querySlots;
@@ -122,7 +129,8 @@ public final class ConfigLoader {
     return new Config(
         absRoot,
         dir(absRoot, source, "reportsDir", f.reportsDir, DEFAULT_REPORTS),
-        dir(absRoot, source, "stagingDb", f.stagingDb, DEFAULT_STAGING_DB),
+        f.stagingDb != null ? dir(absRoot, source, "stagingDb", f.stagingDb, DEFAULT_STAGING_DB)
+            : StagingLocation.settle(absRoot.resolve(DEFAULT_STAGING_DB), absRoot.resolve(LEGACY_STAGING_DB)),
         dir(absRoot, source, "parquetDir", f.parquetDir, DEFAULT_PARQUET),
         dir(absRoot, source, "summaryDir", f.summaryDir, DEFAULT_SUMMARIES),
         dir(absRoot, source, "logDir", f.logDir, DEFAULT_LOGS),
@@ -142,7 +150,8 @@ public final class ConfigLoader {
         tokenFile,
         redaction,
         alerting(source, f),
-        sqlLimits(source, f));
+        sqlLimits(source, f),
+        lake(source, f));
   }
 
   private static Config.SqlLimits sqlLimits(String source, FileConfig f) {
@@ -158,6 +167,20 @@ public final class ConfigLoader {
     int result = orDefault(f.queryMaxResultMb, DEFAULT_QUERY_MAX_RESULT_MB);
     require(result >= 1 && result <= 1024, source, "queryMaxResultMb", result, "must be between 1 and 1024 (MiB)");
     return new Config.SqlLimits(memory, threads, slots, result);
+  }
+
+  private static Config.Lake lake(String source, FileConfig f) {
+    long timeout = orDefault(f.onExportTimeoutSeconds, DEFAULT_ON_EXPORT_TIMEOUT_SECONDS);
+    require(timeout >= 1 && timeout <= 86_400, source, "onExportTimeoutSeconds", timeout, "must be between 1 and 86400");
+    java.util.List<String> command = null;
+    if (f.onExport != null) {
+      try {
+        command = CommandLineTemplate.parse(f.onExport);
+      } catch (IllegalArgumentException e) {
+        throw invalid(source, "onExport", f.onExport, e.getMessage());
+      }
+    }
+    return new Config.Lake(orDefault(f.parquetProvenance, false), command, Duration.ofSeconds(timeout));
   }
 
   private static Config.Alerting alerting(String source, FileConfig f) {

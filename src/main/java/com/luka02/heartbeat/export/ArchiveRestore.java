@@ -43,11 +43,13 @@ public final class ArchiveRestore {
     for (Map.Entry<LocalDate, Path> e : dayFiles(config, layout).entrySet()) {
       Path file = e.getValue();
       List<String> columns = store.inspectParquet(file).columns();
-      if (!columns.containsAll(StagingStore.COLUMNS)) {
+      List<String> lean = new ArrayList<>(StagingStore.COLUMNS);
+      lean.removeAll(LakeLayout.PROVENANCE);
+      if (!columns.containsAll(lean)) {
         skipped.add(config.relative(file) + ": not written by this agent (columns " + columns + ")");
         continue;
       }
-      StagingStore.ArchivedDay d = store.importArchivedDay(e.getKey(), file, config.relative(file),
+      StagingStore.ArchivedDay d = store.importArchivedDay(e.getKey(), file, columns, config.relative(file),
           AtomicFiles.sha256(file), Files.size(file), Files.getLastModifiedTime(file).toInstant());
       days++;
       restored += d.rowsRestored();
@@ -64,7 +66,7 @@ public final class ArchiveRestore {
     if (!Files.isDirectory(config.parquetDir())) {
       return out;
     }
-    try (Stream<Path> files = Files.walk(config.parquetDir(), 2)) {
+    try (Stream<Path> files = Files.walk(config.parquetDir(), 3)) { // hive: host=H/day=D/file
       for (Path f : (Iterable<Path>) files::iterator) {
         Matcher m = DAY_FILE.matcher(f.getFileName().toString());
         if (!m.matches() || !Files.isRegularFile(f)) {

@@ -43,17 +43,30 @@ public final class Rollover {
   private final Clock clock;
   private final RolloverSchedule schedule;
   private final Faults faults;
+  private final LakeLayout lake;
+  private final ExportListener exported;
 
   public Rollover(Config config, StagingStore store, Clock clock) {
-    this(config, store, clock, NONE);
+    this(config, store, clock, NONE, ExportListener.NONE);
+  }
+
+  /** A rollover that tells {@code exported} of every file it puts in place (the {@code onExport} hook). */
+  public Rollover(Config config, StagingStore store, Clock clock, ExportListener exported) {
+    this(config, store, clock, NONE, exported);
   }
 
   Rollover(Config config, StagingStore store, Clock clock, Faults faults) {
+    this(config, store, clock, faults, ExportListener.NONE);
+  }
+
+  private Rollover(Config config, StagingStore store, Clock clock, Faults faults, ExportListener exported) {
     this.config = config;
     this.store = store;
     this.clock = clock;
     this.schedule = new RolloverSchedule(config.zone(), config.rolloverTime());
     this.faults = faults;
+    this.lake = new LakeLayout(config);
+    this.exported = exported;
   }
 
   public RolloverSchedule schedule() {
@@ -119,15 +132,18 @@ public final class Rollover {
   private DayResult export(DayExport day) {
     long start = System.nanoTime();
     Path target = target(day.day());
-    Path tmp = AtomicFiles.tempFor(target);
+    Path tmp = null;
     try {
-      Files.createDirectories(target.getParent());
+      String mixed = lake.mixedLayout();
+      if (mixed != null) {
+        return failed(day, start, mixed);
+      }
+      tmp = lake.temporary(target);
       Path previous = day.previouslyPruned() && Files.exists(target) ? target : null;
       if (day.stagedRows() == 0 && previous == null) {
         return failed(day, start, "no rows staged for " + day.day());
       }
-      long rows = store.copyDayToParquet(day.day(), tmp, previous,
-          config.layout() == ParquetLayout.HIVE ? config.host() : null);
+      long rows = store.copyDayToParquet(day.day(), tmp, previous, lake.columns());
       faults.afterWrite(tmp);
       ParquetCheck check = verify(tmp, previous == null ? day.stagedRows() : rows);
       faults.beforeRename(tmp);
@@ -144,20 +160,20 @@ public final class Rollover {
       store.recordExport(new ExportRecord(day.day(), check.rows(), rel, bytes, ms, now, sha,
           day.stagedThrough() == null ? now : day.stagedThrough()), day.changedThrough());
       log.info("rollover {}", result.describe());
+      exported.exported(day.day(), target);
       return result;
     } catch (IOException | RuntimeException e) {
       return failed(day, start, e.getMessage() == null ? e.toString() : e.getMessage());
     } finally {
-      deleteQuietly(tmp);
+      if (tmp != null) {
+        deleteQuietly(tmp);
+      }
     }
   }
 
   private ParquetCheck verify(Path tmp, long expectedRows) throws IOException {
     ParquetCheck check = store.inspectParquet(tmp);
-    List<String> expected = new ArrayList<>(StagingStore.COLUMNS);
-    if (config.layout() == ParquetLayout.HIVE) {
-      expected.add("host");
-    }
+    List<String> expected = lake.columns();
     if (check.rows() != expectedRows) {
       throw new IOException("verification failed for " + tmp.getFileName() + ": expected " + expectedRows
           + " rows, read back " + check.rows());
@@ -217,16 +233,12 @@ public final class Rollover {
   }
 
   Path target(LocalDate day) {
-    String compact = COMPACT.format(day);
-    if (config.layout() == ParquetLayout.HIVE) {
-      return config.parquetDir().resolve("day=" + day).resolve("ops_atomic_" + compact + "_" + config.host() + ".parquet");
-    }
-    return config.parquetDir().resolve("ops_atomic_" + compact + ".parquet");
+    return lake.target(day);
   }
 
   /** Temporary files left by a crash are never a final file; they are simply removed. */
   private void cleanTemporaryFiles() {
-    List<Path> dirs = new ArrayList<>(List.of(config.parquetDir(), config.summaryDir()));
+    List<Path> dirs = new ArrayList<>(List.of(config.stagingDb().getParent(), config.parquetDir(), config.summaryDir()));
     if (config.layout() == ParquetLayout.HIVE) {
       dirs.addAll(dayFolders());
     }
@@ -247,16 +259,17 @@ public final class Rollover {
     }
   }
 
-  /** The hive layout's {@code day=...} folders, where its temporary files are written. */
+  /** This host's {@code day=...} folders, where temporary files go when the store is on another filesystem. */
   private List<Path> dayFolders() {
     List<Path> days = new ArrayList<>();
-    if (!Files.isDirectory(config.parquetDir())) {
+    Path hostDir = config.parquetDir().resolve("host=" + config.host());
+    if (!Files.isDirectory(hostDir)) {
       return days;
     }
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(config.parquetDir(), "day=*")) {
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(hostDir, "day=*")) {
       dirs.forEach(days::add);
     } catch (IOException e) {
-      log.warn("cannot list day folders in {}: {}", config.parquetDir(), e.getMessage());
+      log.warn("cannot list day folders in {}: {}", hostDir, e.getMessage());
     }
     return days;
   }

@@ -58,6 +58,11 @@ final class Metrics {
   final Counter refused = Counter.builder().name("heartbeat_http_refused_total")
       .help("HTTP requests refused as a web page's, by reason: host, cross_site, method, client_header")
       .labelNames("reason").register(registry);
+  final Counter exportHook = Counter.builder().name("heartbeat_export_hook_runs_total")
+      .help("Runs of the onExport command, by outcome: ok, failed (to be retried), gave_up")
+      .labelNames("outcome").register(registry);
+  final Gauge exportHookLastFailure = Gauge.builder().name("heartbeat_export_hook_last_failure_timestamp_seconds")
+      .help("When an onExport run last failed, in Unix seconds (0: never)").register(registry);
   final Gauge healthy = Gauge.builder().name("heartbeat_healthy")
       .help("1 while /health answers 200, else 0").register(registry);
   private final Gauge buildInfo = Gauge.builder().name("heartbeat_build_info")
@@ -78,6 +83,9 @@ final class Metrics {
     }
     for (String outcome : new String[] {"sent", "failed"}) {
       webhook.labelValues(outcome);
+    }
+    for (String outcome : new String[] {"ok", "failed", "gave_up"}) {
+      exportHook.labelValues(outcome);
     }
     for (String reason : new String[] {"host", "cross_site", "method", "client_header"}) {
       refused.labelValues(reason);

@@ -134,6 +134,14 @@ public final class Operations implements StageListener, AutoCloseable {
     metrics.refused.labelValues(reason).inc();
   }
 
+  /** The onExport command ran once, with {@code outcome} ok, failed or gave_up. */
+  public void exportHookRan(String outcome, Instant at) {
+    metrics.exportHook.labelValues(outcome).inc();
+    if (!"ok".equals(outcome)) {
+      metrics.exportHookLastFailure.set(Metrics.seconds(at));
+    }
+  }
+
   /** A rollover ran; a run that found nothing to do is not timed. */
   public void rolledOver(List<DayResult> results, Duration took) {
     if (results.isEmpty()) {

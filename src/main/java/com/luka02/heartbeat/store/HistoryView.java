@@ -43,12 +43,14 @@ final class HistoryView {
     if (present.isEmpty()) {
       return sql.toString();
     }
-    // Explicit columns and union_by_name: the hive layout adds a host column, and a file written by
-    // a later version may hold more columns; the view keeps the staging table's shape.
+    // Explicit columns and union_by_name: an earlier hive layout added a host column, and a file written
+    // by a later version may hold more columns; the view keeps the staging table's shape. BY NAME against
+    // the table's empty shape: lean files hold no provenance columns, which are NULL for their rows.
     String parquetColumns = columns.replace("\"checks\"", "\"checks\"::JSON AS checks");
     sql.append(" UNION ALL SELECT ").append(parquetColumns)
-        .append(" FROM read_parquet([").append(String.join(", ", present))
-        .append("], union_by_name = true, hive_partitioning = false) p")
+        .append(" FROM (SELECT * FROM heartbeats WHERE false UNION ALL BY NAME SELECT * FROM read_parquet([")
+        .append(String.join(", ", present))
+        .append("], union_by_name = true, hive_partitioning = false)) p")
         .append(" WHERE NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h.\"timestamp\" = p.\"timestamp\")");
     return sql.toString();
   }

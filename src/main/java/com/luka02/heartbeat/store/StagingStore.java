@@ -703,20 +703,21 @@ public final class StagingStore implements AutoCloseable {
   }
 
   /**
-   * Writes one day's rows, ordered by time, to {@code target} as Snappy Parquet and returns the row
-   * count. When {@code previous} is given, its rows for timestamps not staged are carried over (the
-   * day was pruned from staging after an earlier export).
+   * Writes one day's {@code columns}, ordered by time, to {@code target} as Snappy Parquet and returns
+   * the row count. When {@code previous} is given, its rows for timestamps not staged are carried over
+   * (the day was pruned from staging after an earlier export); a column it lacks is NULL there.
    */
-  public long copyDayToParquet(LocalDate day, Path target, Path previous, String hostColumn) {
-    String columns = String.join(", ", quoted(COLUMNS));
-    String host = hostColumn == null ? "" : ", " + literal(hostColumn) + " AS host";
-    String staged = "SELECT " + columns + " FROM heartbeats WHERE report_day = DATE " + literal(day.toString());
+  public long copyDayToParquet(LocalDate day, Path target, Path previous, List<String> columns) {
+    String select = String.join(", ", quoted(columns));
+    String staged = "SELECT " + select + " FROM heartbeats WHERE report_day = DATE " + literal(day.toString());
+    // BY NAME against the table's empty shape: an older file may lack columns or carry others (host).
     String source = previous == null ? staged : staged + """
          UNION ALL
-        SELECT %s FROM read_parquet(%s)
+        SELECT %s FROM (SELECT * FROM heartbeats WHERE false UNION ALL BY NAME
+          SELECT * FROM read_parquet(%s, hive_partitioning = false))
         WHERE "timestamp" NOT IN (SELECT "timestamp" FROM heartbeats WHERE report_day = DATE %s)
-        """.formatted(columns, literal(previous.toString()), literal(day.toString()));
-    String sql = "COPY (SELECT *" + host + " FROM (" + source + ") ORDER BY \"timestamp\") TO "
+        """.formatted(select, literal(previous.toString()), literal(day.toString()));
+    String sql = "COPY (SELECT * FROM (" + source + ") ORDER BY \"timestamp\") TO "
         + literal(target.toString()) + " (FORMAT parquet, COMPRESSION snappy)";
     try (Statement s = conn.createStatement()) {
       s.execute(sql);
@@ -827,20 +828,36 @@ public final class StagingStore implements AutoCloseable {
    * (matched by timestamp), and records the file in the ledger. The day counts as exported only
    * when the file holds exactly its staged rows; otherwise the next rollover writes it again.
    */
-  public ArchivedDay importArchivedDay(LocalDate day, Path parquet, String relFile, String sha256, long bytes,
-      Instant exportedAt) {
+  public ArchivedDay importArchivedDay(LocalDate day, Path parquet, List<String> fileColumns, String relFile,
+      String sha256, long bytes, Instant exportedAt) {
     return transaction("restore " + parquet, () -> {
       String src = "read_parquet(" + literal(parquet.toString()) + ", hive_partitioning = false)";
       long change = nextChange();
       long inFile = count("SELECT count(*) FROM " + src);
+      // Lean files carry no provenance: the row came from the archive file, now, with no report bytes to hash.
+      List<String> select = new ArrayList<>();
+      List<String> compared = new ArrayList<>();
+      for (String c : COLUMNS) {
+        boolean held = fileColumns.contains(c);
+        select.add(held ? "\"" + c + "\"" : switch (c) {
+          case "source_path" -> literal(relFile) + " AS source_path";
+          case "ingested_at" -> "current_timestamp AS ingested_at";
+          default -> "'restored' AS " + c; // content_hash: never equal to a report's SHA-256
+        });
+        if (held && !c.equals("source_path") && !c.equals("ingested_at")) {
+          compared.add(c.equals("checks") ? "checks::VARCHAR" : "\"" + c + "\"");
+        }
+      }
       long restored;
       try (Statement s = conn.createStatement()) {
-        restored = s.executeUpdate("INSERT INTO heartbeats BY NAME SELECT " + String.join(", ", quoted(COLUMNS))
+        restored = s.executeUpdate("INSERT INTO heartbeats BY NAME SELECT " + String.join(", ", select)
             + ", " + change + " AS change_seq FROM " + src + " p WHERE NOT EXISTS "
             + "(SELECT 1 FROM heartbeats h WHERE h.\"timestamp\" = p.\"timestamp\")");
       }
-      String staged = "SELECT \"timestamp\", content_hash FROM heartbeats WHERE report_day = DATE " + literal(day.toString());
-      String archived = "SELECT \"timestamp\", content_hash FROM " + src;
+      // The day is as exported when the file holds exactly what a rollover would write from the staged rows.
+      String what = String.join(", ", compared);
+      String staged = "SELECT " + what + " FROM heartbeats WHERE report_day = DATE " + literal(day.toString());
+      String archived = "SELECT " + what + " FROM " + src;
       boolean same = count("SELECT count(*) FROM (" + staged + " EXCEPT " + archived + ")") == 0
           && count("SELECT count(*) FROM (" + archived + " EXCEPT " + staged + ")") == 0;
       long through = same ? stagedDay(day).changedThrough() : -1;

@@ -78,13 +78,14 @@ class RecoverTest {
     }
   }
 
-  /** Every row the store and the archive hold: timestamp, content hash, status. */
+  /** Every row the store and the archive hold: timestamp, file name, status, checks (lean files hold no content hash). */
   private Set<String> allRows(StagingStore store) {
     Set<String> rows = new TreeSet<>();
-    store.query("SELECT \"timestamp\"::VARCHAR || ' ' || content_hash || ' ' || status FROM heartbeats", 1000).rows()
+    String row = "\"timestamp\"::VARCHAR || ' ' || filename || ' ' || status || ' ' || checks::VARCHAR";
+    store.query("SELECT " + row + " FROM heartbeats", 1000).rows()
         .forEach(r -> rows.add((String) r.get(0)));
     for (ExportRecord e : store.exports(100)) {
-      store.query("SELECT \"timestamp\"::VARCHAR || ' ' || content_hash || ' ' || status FROM read_parquet('"
+      store.query("SELECT " + row + " FROM read_parquet('"
           + config.root().resolve(e.file()) + "') WHERE \"timestamp\" NOT IN (SELECT \"timestamp\" FROM heartbeats)", 1000)
           .rows().forEach(r -> rows.add((String) r.get(0)));
     }
@@ -131,6 +132,19 @@ class RecoverTest {
 
   @Test
   void damagedHeaderStopsStartUpWithTheNextStepAndRecoverBringsEveryRowBack() throws Exception {
+    recoverBringsEveryRowBack();
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "\"parquetLayout\": \"hive\", \"host\": \"mac-a\"", "\"parquetProvenance\": true"})
+  void recoverReadsTheArchiveOfEveryLakeSetting(String settings) throws Exception {
+    Files.writeString(cfg, "{\"zone\": \"UTC\", \"retentionDays\": 2, " + settings + "}");
+    config = ConfigLoader.load(root, cfg);
+    recoverBringsEveryRowBack();
+  }
+
+  private void recoverBringsEveryRowBack() throws Exception {
     buildStore();
     Set<String> rowsBefore;
     Set<String> ledgerBefore;

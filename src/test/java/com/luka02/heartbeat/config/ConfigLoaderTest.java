@@ -22,10 +22,10 @@ class ConfigLoaderTest {
   void defaultPathsResolveAgainstTheRoot() {
     Config c = ConfigLoader.load(root, null);
 
-    assertEquals(List.of(root.resolve("g/reports"), root.resolve("g/analytics/staging.duckdb"),
+    assertEquals(List.of(root.resolve("g/reports"), root.resolve("g/state/staging.duckdb"),
         root.resolve("g/analytics"), root.resolve("g/reports/parquet"), root.resolve("g/logs")),
         List.of(c.reportsDir(), c.stagingDb(), c.parquetDir(), c.summaryDir(), c.logDir()));
-    assertEquals(root.resolve("g/analytics/agent.json"), c.agentFile());
+    assertEquals(root.resolve("g/state/agent.json"), c.agentFile());
   }
 
   @Test
@@ -49,7 +49,7 @@ class ConfigLoaderTest {
   void sqlReachesTheArchiveAndTheStoreFolderButNotTheReports() {
     Config c = ConfigLoader.load(root, null);
 
-    assertEquals(List.of(root.resolve("g/analytics")), c.sqlFolders());
+    assertEquals(List.of(root.resolve("g/state"), root.resolve("g/analytics")), c.sqlFolders());
   }
 
   @Test

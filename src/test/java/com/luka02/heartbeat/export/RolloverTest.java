@@ -194,7 +194,9 @@ class RolloverTest {
       List<Object> types = column("SELECT column_type FROM (DESCRIBE SELECT * FROM " + src + ")");
       assertEquals(FORMAT_COLUMNS, names.subList(0, 10));
       assertEquals(FORMAT_TYPES, types.subList(0, 10));
-      assertEquals(StagingStore.COLUMNS, names, "the extra columns follow the ten");
+      List<String> lean = new java.util.ArrayList<>(StagingStore.COLUMNS);
+      lean.removeAll(List.of("source_path", "content_hash", "ingested_at"));
+      assertEquals(lean, names, "the extra columns follow the ten; provenance only when asked for");
       assertEquals(List.of("SNAPPY"), column("SELECT DISTINCT compression FROM parquet_metadata(" + literal(file) + ")"));
       assertEquals(List.of(at(DAY, "00:00"), at(DAY, "10:00"), at(DAY, "10:05"), at(DAY, "10:10")),
           parquetTimestamps(file));
@@ -226,20 +228,23 @@ class RolloverTest {
   }
 
   @Test
-  void hiveLayout_writesADayFolder_withAHostColumn() throws Exception {
+  void hiveLayout_writesAHostThenDayFolder_withBothAsPartitionsOnly() throws Exception {
     try (Fixture f = Fixture.create(dir, at(DAY.plusDays(1), "09:00"), "\"parquetLayout\": \"hive\"")) {
       f.heartbeats(DAY, "ok", "warn", "error");
       f.stage();
       List<DayResult> results = f.rollover().runDue();
 
       assertEquals(List.of(DAY), days(results), String.valueOf(results));
-      Path file = f.config.parquetDir().resolve("day=2026-02-10").resolve("ops_atomic_20260210_testhost.parquet");
+      Path file = f.config.parquetDir().resolve("host=testhost/day=2026-02-10/ops_atomic_20260210_testhost.parquet");
       assertTrue(Files.isRegularFile(file));
-      assertEquals("g/analytics/day=2026-02-10/ops_atomic_20260210_testhost.parquet", f.ledger(DAY).file());
-      String tree = "read_parquet(" + literal(f.config.parquetDir().resolve("day=*/*.parquet"))
+      assertEquals("g/analytics/host=testhost/day=2026-02-10/ops_atomic_20260210_testhost.parquet", f.ledger(DAY).file());
+      String tree = "read_parquet(" + literal(f.config.parquetDir().resolve("*/*/*.parquet"))
           + ", hive_partitioning=true)";
       assertEquals(List.of("testhost", "testhost", "testhost"), column("SELECT host FROM " + tree));
       assertEquals(List.of(DAY), column("SELECT DISTINCT day::DATE FROM " + tree));
+      List<Object> inFile = column("SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet("
+          + literal(file) + ", hive_partitioning=false))");
+      assertFalse(inFile.contains("host") || inFile.contains("day"), "partition values live in the path: " + inFile);
     }
   }
 
@@ -363,7 +368,7 @@ class RolloverTest {
     try (Fixture f = Fixture.create(dir, at(DAY.plusDays(1), "09:00"), "\"parquetLayout\": \"hive\"")) {
       f.heartbeats(DAY, "ok");
       f.stage();
-      Path dayDir = Files.createDirectories(f.config.parquetDir().resolve("day=2026-02-09"));
+      Path dayDir = Files.createDirectories(f.config.parquetDir().resolve("host=testhost/day=2026-02-09"));
       Path left = dayDir.resolve(".ops_atomic_20260209_testhost.parquet.tmp-99999");
       Files.writeString(left, "half a parquet file");
 
