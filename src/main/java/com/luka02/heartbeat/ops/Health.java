@@ -15,9 +15,12 @@ import java.util.function.LongSupplier;
  * or none for too long (the writer is stuck), makes the agent unhealthy.
  */
 final class Health {
-  /** The answer of {@code /health}; {@code problems} is empty exactly when healthy. */
+  /**
+   * The answer of {@code /health}; {@code problems} is empty exactly when healthy. {@code warnings}
+   * do not make it unhealthy (the log file cannot be written, say).
+   */
   record Report(String status, boolean watching, boolean storeWritable, Instant lastStoreWrite,
-      List<String> problems) {
+      List<String> problems, List<String> warnings) {
     boolean healthy() {
       return problems.isEmpty();
     }
@@ -30,6 +33,7 @@ final class Health {
   private volatile Instant lastWrite;
   private volatile long lastWriteNanos;
   private volatile String writeError;
+  private final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
    * @param nanoTime a monotonic source: a stuck writer is told by real elapsed time, not the
@@ -48,6 +52,10 @@ final class Health {
     lastWrite = at;
     lastWriteNanos = nanoTime.getAsLong();
     writeError = null;
+  }
+
+  void warn(String warning) {
+    warnings.add(warning);
   }
 
   /** Called on the writer thread after a write failed. */
@@ -74,6 +82,6 @@ final class Health {
     }
     boolean writable = error == null && sinceWrite.compareTo(writeOverdue) <= 0;
     return new Report(problems.isEmpty() ? "ok" : "unhealthy", folder && watcher, writable, lastWrite,
-        List.copyOf(problems));
+        List.copyOf(problems), List.copyOf(warnings));
   }
 }

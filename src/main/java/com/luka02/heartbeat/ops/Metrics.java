@@ -31,6 +31,9 @@ final class Metrics {
       .help("Files in quarantine now").register(registry);
   final Counter overflows = Counter.builder().name("heartbeat_watcher_overflows_total")
       .help("Times the file watcher lost events and a full reconcile followed").register(registry);
+  final Counter lostEvents = Counter.builder().name("heartbeat_watcher_lost_events_total")
+      .help("Files the periodic check found changed that no file event had reported; a full rescan follows")
+      .register(registry);
   final Counter reconciles = Counter.builder().name("heartbeat_reconcile_runs_total")
       .help("Full rescans of the reports tree, by outcome").labelNames("outcome").register(registry);
   final Gauge lastRollover = Gauge.builder().name("heartbeat_rollover_last_success_timestamp_seconds")

@@ -120,6 +120,16 @@ public final class Operations implements StageListener, AutoCloseable {
     metrics.overflows.inc();
   }
 
+  /** The periodic check found {@code files} that no event had reported. */
+  public void lostEvents(int files) {
+    metrics.lostEvents.inc(files);
+  }
+
+  /** A condition that does not stop the agent but that its operator should know, shown by {@code /health}. */
+  public void warn(String warning) {
+    health.warn(warning);
+  }
+
   public void reconciled(boolean ok) {
     metrics.reconciles.labelValues(ok ? "ok" : "failed").inc();
   }

@@ -48,6 +48,10 @@ public final class SettleQueue {
     pending.remove(path);
   }
 
+  public boolean contains(Path path) {
+    return pending.containsKey(path);
+  }
+
   public boolean isEmpty() {
     return pending.isEmpty();
   }
