@@ -60,6 +60,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    Relaunch.ifPlainRun(args);
     NativeLibraryHome.prepare();
     System.exit(execute(args));
   }
