@@ -107,8 +107,8 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> only;
 
   @Option(names = "--agent-jvm-option", paramLabel = "OPTION",
-      description = "A JVM option for the agent child, repeatable; e.g. -Xmx256m as the launchd and systemd units"
-          + " run it (default: none, plain `java -jar`).")
+      description = "A JVM option for the agent child, repeatable; any -Xmx keeps `run` from giving itself the"
+          + " service settings (default: none, plain `java -jar`, as the README starts it).")
   List<String> agentJvmOptions = new ArrayList<>();
 
   @Option(names = "--jar", paramLabel = "PATH",

@@ -54,6 +54,11 @@ final class Health {
     writeError = null;
   }
 
+  /** Whether a write succeeded less than {@code d} ago and none has failed since. */
+  boolean wroteWithin(Duration d) {
+    return writeError == null && lastWrite != null && nanoTime.getAsLong() - lastWriteNanos < d.toNanos();
+  }
+
   void warn(String warning) {
     warnings.add(warning);
   }
