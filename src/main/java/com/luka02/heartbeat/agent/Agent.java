@@ -19,6 +19,8 @@ import com.luka02.heartbeat.watch.ReportWatcher;
 import com.luka02.heartbeat.watch.SettleQueue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -179,11 +181,11 @@ public final class Agent implements Backend {
         config.root().toString());
     info.write(config.agentFile());
     long reconcileMs = config.reconcileInterval().toMillis();
-    writer.scheduleWithFixedDelay(guarded("periodic check", this::periodicCheck), reconcileMs, reconcileMs,
+    writer.scheduleWithFixedDelay(timed("check", this::periodicCheck), reconcileMs, reconcileMs,
         TimeUnit.MILLISECONDS);
-    writer.scheduleWithFixedDelay(guarded("rollover", this::rolloverTick), 0, ROLLOVER_TICK.toMillis(), TimeUnit.MILLISECONDS);
+    writer.scheduleWithFixedDelay(timed("rollover", this::rolloverTick), 0, ROLLOVER_TICK.toMillis(), TimeUnit.MILLISECONDS);
     long alertMs = config.alerting().checkInterval().toMillis();
-    writer.scheduleWithFixedDelay(guarded("alert check", () -> {
+    writer.scheduleWithFixedDelay(timed("alert", () -> {
       guardWatch();
       ops.check();
     }), 0, alertMs, TimeUnit.MILLISECONDS);
@@ -459,6 +461,19 @@ public final class Agent implements Backend {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted");
     }
+  }
+
+  /** A periodic task, guarded, with the writer thread's CPU time for it counted in the metrics. */
+  private Runnable timed(String task, Runnable body) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    return guarded(task, () -> {
+      long start = threads.getCurrentThreadCpuTime();
+      try {
+        body.run();
+      } finally {
+        ops.periodicTaskRan(task, threads.getCurrentThreadCpuTime() - start);
+      }
+    });
   }
 
   /** A scheduled task that throws is cancelled silently by the executor: log it and carry on instead. */

@@ -8,6 +8,10 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * "A day in the life": what the idle agent costs per day, at one day and at a year of history,
@@ -27,7 +31,11 @@ import java.util.List;
 final class DayInTheLife {
   /** What one tree measured. */
   record Figures(String tree, long windowCpuMs, long fullRescanCpuMs, long rolloverCpuMs, double cpuSecondsPerDay,
-      double windowCpuSecondsPerDay, double rssMinMb, double rssMaxMb, double rssEndMb, long oldExporterCpuMs) {}
+      double windowCpuSecondsPerDay, double rssMinMb, double rssMaxMb, double rssEndMb, long oldExporterCpuMs,
+      Map<String, Double> taskMsPerRun) {}
+
+  private static final Pattern TASK = Pattern.compile(
+      "^heartbeat_periodic_task_(runs_total|cpu_seconds_total)\\{task=\"(\\w+)\"} (\\S+)$", Pattern.MULTILINE);
 
   /** Starts the agent child on a root with the measurement's config. */
   interface Agents {
@@ -62,18 +70,43 @@ final class DayInTheLife {
     Measure.Run oldRun = old.run("old-" + name, root);
     try (AgentChild agent = agents.start("agent-" + name, root, config)) {
       awaitStartupWork(agent, rolloverDay);
+      Map<String, double[]> before = tasks(agent.metrics());
       Window w = window(agent);
+      Map<String, Double> perRun = perRun(before, tasks(agent.metrics()));
       long full = cpuOf(agent, "/catchup");
       long roll = cpuOf(agent, "/rollover?date=" + rolloverDay);
       double windowPerDay = w.cpuMs() / 1000.0 * 86_400 / windowSeconds;
       double perDay = windowPerDay + (full + roll) / 1000.0;
       agent.stop();
       return new Figures(tree, w.cpuMs(), full, roll, perDay, windowPerDay, w.rssMinKb() / 1024.0,
-          w.rssMaxKb() / 1024.0, w.rssEndKb() / 1024.0, oldRun.cpuMs());
+          w.rssMaxKb() / 1024.0, w.rssEndKb() / 1024.0, oldRun.cpuMs(), perRun);
     }
   }
 
   private record Window(long cpuMs, long rssMinKb, long rssMaxKb, long rssEndKb) {}
+
+  /** Runs and CPU seconds of each periodic task, from the agent's metrics. */
+  private static Map<String, double[]> tasks(String metrics) {
+    Map<String, double[]> out = new TreeMap<>();
+    Matcher m = TASK.matcher(metrics);
+    while (m.find()) {
+      out.computeIfAbsent(m.group(2), k -> new double[2])[m.group(1).startsWith("runs") ? 0 : 1] =
+          Double.parseDouble(m.group(3));
+    }
+    return out;
+  }
+
+  /** The writer thread's CPU per run of each task over the window, in ms. */
+  private static Map<String, Double> perRun(Map<String, double[]> before, Map<String, double[]> after) {
+    Map<String, Double> out = new TreeMap<>();
+    after.forEach((task, a) -> {
+      double[] b = before.getOrDefault(task, new double[2]);
+      if (a[0] > b[0]) {
+        out.put(task, 1000 * (a[1] - b[1]) / (a[0] - b[0]));
+      }
+    });
+    return out;
+  }
 
   /** Samples the untouched agent every second for the window. */
   private Window window(AgentChild agent) throws InterruptedException {
@@ -136,6 +169,10 @@ final class DayInTheLife {
       } else {
         results.row(what, figure + "; old exporter's run %.1f s".formatted(f.oldExporterCpuMs() / 1000.0));
       }
+      StringBuilder tasks = new StringBuilder();
+      f.taskMsPerRun().forEach((k, v) -> tasks.append(tasks.isEmpty() ? "" : ", ").append(k).append(' ')
+          .append("%.2f ms".formatted(v)));
+      results.row(t + ": writer CPU per run of each periodic task", tasks.toString());
       results.row(t + ": RSS over %d s (min / max / end)".formatted(windowSeconds),
           "%.0f / %.0f / %.0f MB".formatted(f.rssMinMb(), f.rssMaxMb(), f.rssEndMb()));
     }
