@@ -238,9 +238,12 @@ public final class BenchCommand implements Callable<Integer> {
       attempt("rollover in the agent, 1 day staged", this::rolloverInAgentOneDay);
     }
     if (selected.stream().anyMatch(m -> Set.of("rollover", "idle", "latency", "sustain").contains(m))) {
+      // Before the agent on the year: its latency and sustain runs add reports to the tree.
+      if (selected.contains("day")) {
+        attempt("day in the life", this::dayInTheLife);
+      }
       attempt("agent on the year", this::agentOnYear);
-    }
-    if (selected.contains("day")) {
+    } else if (selected.contains("day")) {
       attempt("day in the life", this::dayInTheLife);
     }
     run.put("finished", Instant.now().toString());
@@ -460,6 +463,8 @@ public final class BenchCommand implements Callable<Integer> {
     Path oneDay = Files.createDirectories(work.resolve("one-day"));
     int last = corpus.days() - 1;
     Corpus.write(oneDay, corpus, i -> i == last);
+    DayInTheLife.freshen(oneDay, corpus.day(last));
+    DayInTheLife.freshen(yearRoot, corpus.day(last));
     DayInTheLife d = new DayInTheLife(daySeconds, dayInterval, (name, root, c) -> {
       List<String> cmd = new ArrayList<>(List.of(javaExe.toString(), "-jar", jar.toString(), "--root", root.toString(),
           "--config", c.toString(), "run", "--port", "0"));

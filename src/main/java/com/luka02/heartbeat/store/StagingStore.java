@@ -54,6 +54,10 @@ public final class StagingStore implements AutoCloseable {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** DuckDB's memory for everything the store does, queries included; the one place it is set. */
+  static final String MEMORY_LIMIT = "128MB";
+  /** DuckDB's worker threads; the agent's work is one writer and a few readers. */
+  static final int THREADS = 2;
   /**
    * What one staging transaction brings: rows loaded from CSV, with their files' size and mtime.
    * Always recreated, never emptied with DELETE: DuckDB keeps a temp table's memory after a DELETE,
@@ -202,6 +206,10 @@ public final class StagingStore implements AutoCloseable {
       s.execute("SET enable_external_access = false");
       s.execute("SET autoinstall_known_extensions = false");
       s.execute("SET autoload_known_extensions = false");
+      // An always-on agent's share of the machine: DuckDB would otherwise keep up to 80% of RAM of
+      // cached blocks and a thread per core; above the limit it spills to disk. (Issue 10: memory at rest.)
+      s.execute("SET memory_limit = '" + MEMORY_LIMIT + "'");
+      s.execute("SET threads = " + THREADS);
       s.execute("SET lock_configuration = true");
     } catch (SQLException e) {
       throw fail("restrict file access to " + folders, e);
