@@ -11,6 +11,7 @@ import com.luka02.heartbeat.ingest.CatchupOptions;
 import com.luka02.heartbeat.ingest.CatchupResult;
 import com.luka02.heartbeat.ingest.Ingester;
 import com.luka02.heartbeat.ingest.Outcome;
+import com.luka02.heartbeat.ingest.QuickCheck;
 import com.luka02.heartbeat.ingest.StageListener;
 import com.luka02.heartbeat.ops.Operations;
 import com.luka02.heartbeat.report.ReportParser;
@@ -21,6 +22,8 @@ import com.luka02.heartbeat.watch.ReportWatcher;
 import com.luka02.heartbeat.watch.SettleQueue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -59,6 +62,14 @@ public final class Agent implements Backend {
   private static final Duration ROLLOVER_RETRY = Duration.ofMinutes(5);
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
   private static final Duration REQUEST_WAIT = Duration.ofMinutes(5);
+  /** The full rescan's slow cadence: at the daily rollover, or after this long without one. */
+  private static final Duration FULL_RESCAN_EVERY = Duration.ofHours(24);
+  /** A full rescan this recent makes the one before a rollover unnecessary. */
+  private static final Duration RESCAN_FRESH = Duration.ofHours(1);
+  /** How often a watch that ended tries again, only while it is down. */
+  private static final Duration REARM_RETRY = Duration.ofSeconds(1);
+  /** A changed file this much older than the settle window, and unknown to the settle queue, had its event lost. */
+  private static final Duration LOST_AFTER = Duration.ofSeconds(5);
 
   private final Config config;
   private final Clock clock;
@@ -66,6 +77,11 @@ public final class Agent implements Backend {
   private final StagingStore store;
   private final UserQueries queries;
   private final Ingester ingester;
+  private final QuickCheck quick;
+  private final boolean watch;
+  private final AtomicBoolean rescanQueued = new AtomicBoolean();
+  private final AtomicBoolean rearming = new AtomicBoolean();
+  private long lastFullRescanNanos;
   private final Rollover rollover;
   private final RolloverTrigger trigger;
   private final ExportHook exportHook;
@@ -87,8 +103,9 @@ public final class Agent implements Backend {
   private ApiServer api;
   private AgentInfo info;
 
-  private Agent(Config config, Clock clock, AgentLock lock, StagingStore store) {
+  private Agent(Config config, Clock clock, AgentLock lock, StagingStore store, boolean watch) {
     this.config = config;
+    this.watch = watch;
     this.clock = clock;
     this.lock = lock;
     this.store = store;
@@ -103,6 +120,7 @@ public final class Agent implements Backend {
       ops.exportHookRan(outcome, at);
       hookListeners.forEach(l -> l.ran(outcome, at));
     });
+    this.quick = new QuickCheck(config, store, ingester, clock);
     this.rollover = new Rollover(config, store, clock, exportHook == null ? ExportListener.NONE : exportHook);
     this.trigger = new RolloverTrigger(rollover.schedule(), ROLLOVER_RETRY);
     this.settling = new SettleQueue(config.settle(), config.incompleteGrace(), System::nanoTime);
@@ -118,6 +136,11 @@ public final class Agent implements Backend {
    * (0 for any free port). Throws {@link AgentRunningException} when another agent has the root.
    */
   public static Agent start(Config config, Clock clock, int port) throws IOException {
+    return start(config, clock, port, true);
+  }
+
+  /** As {@link #start(Config, Clock, int)}; without {@code watch}, only the periodic checks find files (for tests). */
+  static Agent start(Config config, Clock clock, int port, boolean watch) throws IOException {
     AgentLock lock = AgentLock.tryAcquire(config.lockFile());
     if (lock == null) {
       throw AgentRunningException.of(config);
@@ -125,7 +148,7 @@ public final class Agent implements Backend {
     Agent agent;
     try {
       Files.createDirectories(config.reportsDir());
-      agent = new Agent(config, clock, lock, StagingStore.open(config));
+      agent = new Agent(config, clock, lock, StagingStore.open(config), watch);
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
@@ -158,10 +181,17 @@ public final class Agent implements Backend {
       @Override
       public void overflow() {
         ops.watcherOverflowed();
-        onWriterLater("reconcile after overflow", Agent.this::reconcile);
+        rescanSoon("full rescan after lost events");
+      }
+
+      @Override
+      public void stopped() {
+        rearmSoon();
       }
     });
-    watcher.start();
+    if (watch) {
+      watcher.start();
+    }
     onWriter(() -> {
       reconcile(youngAtStart::add);
       return null;
@@ -171,10 +201,14 @@ public final class Agent implements Backend {
         config.root().toString());
     info.write(config.agentFile());
     long reconcileMs = config.reconcileInterval().toMillis();
-    writer.scheduleWithFixedDelay(guarded("reconcile", this::reconcile), reconcileMs, reconcileMs, TimeUnit.MILLISECONDS);
-    writer.scheduleWithFixedDelay(guarded("rollover", this::rolloverTick), 0, ROLLOVER_TICK.toMillis(), TimeUnit.MILLISECONDS);
+    writer.scheduleWithFixedDelay(timed("check", this::periodicCheck), reconcileMs, reconcileMs,
+        TimeUnit.MILLISECONDS);
+    writer.scheduleWithFixedDelay(timed("rollover", this::rolloverTick), 0, ROLLOVER_TICK.toMillis(), TimeUnit.MILLISECONDS);
     long alertMs = config.alerting().checkInterval().toMillis();
-    writer.scheduleWithFixedDelay(guarded("alert check", ops::check), 0, alertMs, TimeUnit.MILLISECONDS);
+    writer.scheduleWithFixedDelay(timed("alert", () -> {
+      guardWatch();
+      ops.check();
+    }), 0, alertMs, TimeUnit.MILLISECONDS);
     log.info("agent up: pid {}, http://127.0.0.1:{}/", info.pid(), info.port());
   }
 
@@ -207,7 +241,7 @@ public final class Agent implements Backend {
     }
     if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
       // A folder moved or copied in arrives whole; its files raise no events of their own.
-      onWriterLater("scan " + path, this::reconcile);
+      rescanSoon("scan " + path);
       return;
     }
     if (!ReportParser.isHeartbeatName(path.getFileName().toString())) {
@@ -289,22 +323,27 @@ public final class Agent implements Backend {
     });
   }
 
-  private void reconcile() {
-    reconcile(young -> { });
+  /** The full rescan: walks and compares the whole tree. At start-up, daily, and when events were lost. */
+  private CatchupResult reconcile() {
+    return reconcile(young -> { });
   }
 
-  /** A full catch-up; files too young to judge go to the settle queue, and are told to {@code young}. */
-  private void reconcile(java.util.function.Consumer<Path> young) {
+  /** The full rescan; files too young to judge go to the settle queue, and are told to {@code young}. */
+  private CatchupResult reconcile(java.util.function.Consumer<Path> young) {
     boolean ok = false;
+    rescanQueued.set(false);
     try {
       Instant youngerThan = clock.instant().minus(config.incompleteGrace());
-      CatchupResult r = ingester.catchup(CatchupOptions.FULL, youngerThan, p -> {
+      CatchupResult r = quick.fullRescan(youngerThan, p -> {
         settling.touch(p);
         young.accept(p);
       });
+      lastFullRescanNanos = System.nanoTime();
       scheduleSettleCheck();
-      returnMemoryAfter(r.added() + r.updated() + r.quarantined());
+      // The walk of a long history leaves its garbage behind: give that memory back once a day.
+      returnMemoryAfter(Math.max(r.scanned(), r.added() + r.updated() + r.quarantined()));
       ok = true;
+      return r;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -312,10 +351,90 @@ public final class Agent implements Backend {
     }
   }
 
+  /**
+   * The periodic safety net, every {@code reconcileIntervalSeconds}: a quick check of what changed
+   * (see {@link QuickCheck}), or a full rescan when one is due. Returns the quick check's look, or
+   * null when a full rescan ran instead.
+   */
+  QuickCheck.Look periodicCheck() {
+    if (guardWatch() || System.nanoTime() - lastFullRescanNanos >= FULL_RESCAN_EVERY.toNanos()) {
+      reconcile();
+      return null;
+    }
+    QuickCheck.Look look = quick.look();
+    if (look.needsFullRescan()) {
+      reconcile();
+      return null;
+    }
+    Instant missedBefore = clock.instant().minus(config.settle()).minus(LOST_AFTER);
+    int lost = 0;
+    for (QuickCheck.Found f : look.changed()) {
+      if (!settling.contains(f.path()) && f.modified().isBefore(missedBefore)) {
+        lost++;
+      }
+      settling.touch(f.path());
+    }
+    log.debug("quick check: {} folders listed, {} recent files checked, {} changed", look.foldersListed(),
+        look.filesChecked(), look.changed().size());
+    scheduleSettleCheck();
+    if (lost > 0) {
+      log.warn("the periodic check found {} changed files that no file event reported; a full rescan follows", lost);
+      ops.lostEvents(lost);
+      reconcile();
+    }
+    return look;
+  }
+
+  /** Runs the periodic check now, on the writer; for tests. */
+  QuickCheck.Look checkNow() {
+    return onWriter(this::periodicCheck);
+  }
+
+  /** Runs a full rescan now, on the writer; for tests. */
+  CatchupResult fullRescanNow() {
+    return onWriter(this::reconcile);
+  }
+
+  /** Re-arms the watch when it ended or its folder was replaced; true when it did (and a rescan is due). */
+  private boolean guardWatch() {
+    if (!watch || closing.get() || !watcher.rearmIfNeeded()) {
+      return false;
+    }
+    rescanSoon("full rescan after the watch was re-armed");
+    return true;
+  }
+
+  /** Queues one full rescan, however many times it is asked for before it runs. */
+  private void rescanSoon(String why) {
+    if (rescanQueued.compareAndSet(false, true)) {
+      onWriterLater(why, this::reconcile);
+    }
+  }
+
+  /** While the watch is down, tries to re-arm it every second; stops once it runs again. */
+  private void rearmSoon() {
+    if (!watch || closing.get() || !rearming.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      writer.schedule(guarded("re-arm the watch", () -> {
+        rearming.set(false);
+        if (!guardWatch() && !watcher.isWatching()) {
+          rearmSoon();
+        }
+      }), REARM_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      rearming.set(false); // stopping
+    }
+  }
+
   private void rolloverTick() {
     Instant now = clock.instant();
     if (!trigger.due(now)) {
       return;
+    }
+    if (System.nanoTime() - lastFullRescanNanos >= RESCAN_FRESH.toNanos()) {
+      reconcile(); // the daily full rescan, so that a file whose event was lost is in the export
     }
     long start = System.nanoTime();
     List<DayResult> results = rollover.runDue();
@@ -373,6 +492,12 @@ public final class Agent implements Backend {
     return new RolloverReport(false, date == null ? rollover.runDue() : List.of(rollover.exportDay(date)));
   }
 
+  /** Warns in the log and on {@code /health}, without making the agent unhealthy. */
+  public void warn(String warning) {
+    log.warn(warning);
+    ops.warn(warning);
+  }
+
   private <T> T onWriter(Callable<T> task) {
     try {
       return writer.submit(task).get(REQUEST_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -388,6 +513,19 @@ public final class Agent implements Backend {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted");
     }
+  }
+
+  /** A periodic task, guarded, with the writer thread's CPU time for it counted in the metrics. */
+  private Runnable timed(String task, Runnable body) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    return guarded(task, () -> {
+      long start = threads.getCurrentThreadCpuTime();
+      try {
+        body.run();
+      } finally {
+        ops.periodicTaskRan(task, threads.getCurrentThreadCpuTime() - start);
+      }
+    });
   }
 
   /** A scheduled task that throws is cancelled silently by the executor: log it and carry on instead. */

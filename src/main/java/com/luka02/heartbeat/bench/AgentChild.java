@@ -97,6 +97,12 @@ final class AgentChild implements AutoCloseable {
     return out;
   }
 
+  /** The agent's Prometheus text, {@code GET /metrics}. */
+  String metrics() throws IOException, InterruptedException {
+    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(30)).build();
+    return http.send(req, HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   JsonNode post(String pathAndQuery) throws IOException, InterruptedException {
     return send("POST", pathAndQuery, Duration.ofMinutes(10));
   }

@@ -37,9 +37,9 @@ import picocli.CommandLine.Spec;
     description = {
         "Benchmarks heartbeat-ingester as a user runs it: generates a realistic reports tree, runs the agent",
         "and the commands as child JVMs of this jar, and the old exporter beside them on the same corpus.",
-        "Prints a table and writes JSON. Measurements: latency, catchup, rollover, idle, sustain."})
+        "Prints a table and writes JSON. Measurements: latency, catchup, rollover, idle, sustain, day."})
 public final class BenchCommand implements Callable<Integer> {
-  static final Set<String> MEASUREMENTS = Set.of("latency", "catchup", "rollover", "idle", "sustain");
+  static final Set<String> MEASUREMENTS = Set.of("latency", "catchup", "rollover", "idle", "sustain", "day");
   private static final long SEED = 20251027L;
   private static final LocalDate LATEST_FIRST_DAY = LocalDate.of(2024, 11, 1);
   private static final int AGENT_ROLLOVERS = 5;
@@ -85,6 +85,15 @@ public final class BenchCommand implements Callable<Integer> {
       description = "How long the idle agent is watched (default: ${DEFAULT-VALUE}).")
   int idleSeconds;
 
+  @Option(names = "--day-seconds", defaultValue = "600", paramLabel = "S",
+      description = "The day-in-the-life window per tree, a multiple of --day-interval and of 30 (default: ${DEFAULT-VALUE}).")
+  int daySeconds;
+
+  @Option(names = "--day-interval", defaultValue = "300", paramLabel = "S",
+      description = "reconcileIntervalSeconds of the day-in-the-life agent; below 300 the figure is an upper bound"
+          + " (default: ${DEFAULT-VALUE}).")
+  int dayInterval;
+
   @Option(names = "--repeat", defaultValue = "3", paramLabel = "N",
       description = "Runs of each whole-process measurement, new and old interleaved; medians are reported (default: ${DEFAULT-VALUE}).")
   int repeat;
@@ -94,12 +103,12 @@ public final class BenchCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--only", split = ",", paramLabel = "LIST",
-      description = "Run only these measurements: latency, catchup, rollover, idle, sustain (default: all).")
+      description = "Run only these measurements: latency, catchup, rollover, idle, sustain, day (default: all).")
   List<String> only;
 
   @Option(names = "--agent-jvm-option", paramLabel = "OPTION",
-      description = "A JVM option for the agent child, repeatable; e.g. -Xmx256m as the launchd and systemd units"
-          + " run it (default: none, plain `java -jar`).")
+      description = "A JVM option for the agent child, repeatable; any -Xmx keeps `run` from giving itself the"
+          + " service settings (default: none, plain `java -jar`, as the README starts it).")
   List<String> agentJvmOptions = new ArrayList<>();
 
   @Option(names = "--jar", paramLabel = "PATH",
@@ -142,7 +151,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private void validate() {
-    selected = new LinkedHashSet<>(only == null ? List.of("latency", "catchup", "rollover", "idle", "sustain") : only);
+    selected = new LinkedHashSet<>(only == null ? List.of("latency", "catchup", "rollover", "idle", "sustain", "day") : only);
     for (String m : selected) {
       if (!MEASUREMENTS.contains(m)) {
         throw new CommandLine.ParameterException(spec.commandLine(),
@@ -156,6 +165,9 @@ public final class BenchCommand implements Callable<Integer> {
     require(sustainRate >= 1 && sustainRate <= 1000, "--sustain-rate", sustainRate, "must be between 1 and 1000");
     require(idleSeconds >= 1, "--idle-seconds", idleSeconds, "must be at least 1");
     require(repeat >= 1, "--repeat", repeat, "must be at least 1");
+    require(dayInterval >= 10, "--day-interval", dayInterval, "must be at least 10 (the config's minimum)");
+    require(daySeconds >= dayInterval && daySeconds % dayInterval == 0 && daySeconds % 30 == 0, "--day-seconds",
+        daySeconds, "must be a multiple of --day-interval (" + dayInterval + ") and of 30: whole cycles of every task");
   }
 
   private void require(boolean ok, String option, Object value, String rule) {
@@ -226,7 +238,13 @@ public final class BenchCommand implements Callable<Integer> {
       attempt("rollover in the agent, 1 day staged", this::rolloverInAgentOneDay);
     }
     if (selected.stream().anyMatch(m -> Set.of("rollover", "idle", "latency", "sustain").contains(m))) {
+      // Before the agent on the year: its latency and sustain runs add reports to the tree.
+      if (selected.contains("day")) {
+        attempt("day in the life", this::dayInTheLife);
+      }
       attempt("agent on the year", this::agentOnYear);
+    } else if (selected.contains("day")) {
+      attempt("day in the life", this::dayInTheLife);
     }
     run.put("finished", Instant.now().toString());
     run.put("loadAverageAtEnd", loadAverage());
@@ -440,6 +458,23 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  private void dayInTheLife() throws Exception {
+    Path dayConfig = DayInTheLife.config(work, dayInterval);
+    Path oneDay = Files.createDirectories(work.resolve("one-day"));
+    int last = corpus.days() - 1;
+    Corpus.write(oneDay, corpus, i -> i == last);
+    DayInTheLife.freshen(oneDay, corpus.day(last));
+    DayInTheLife.freshen(yearRoot, corpus.day(last));
+    DayInTheLife d = new DayInTheLife(daySeconds, dayInterval, (name, root, c) -> {
+      List<String> cmd = new ArrayList<>(List.of(javaExe.toString(), "-jar", jar.toString(), "--root", root.toString(),
+          "--config", c.toString(), "run", "--port", "0"));
+      cmd.addAll(1, agentJvmOptions);
+      return AgentChild.start(name, cmd, root, root.resolve("g/analytics/agent.json"), logs, AGENT_START_TIMEOUT);
+    }, (name, root) -> oldExporter(name, root, work.resolve("old/" + name + ".parquet")));
+    d.report(List.of(d.measure("1 day", oneDay, dayConfig, corpus.day(last)),
+        d.measure(corpus.days() + " days", yearRoot, dayConfig, rolloverDay())), results);
+  }
+
   private AgentChild startAgent(String name, Path root) throws Exception {
     List<String> cmd = command(root, "run", "--port", "0");
     cmd.addAll(1, agentJvmOptions);
@@ -558,6 +593,12 @@ public final class BenchCommand implements Callable<Integer> {
         "%.0f / %.0f / %.0f MB (max %.0f; second half %+.1f MB/min)".formatted(s.get("rssStartMb").asDouble(), half,
             s.get("rssEndMb").asDouble(), s.get("rssMaxMb").asDouble(), slope),
         "flat (<= " + FLAT_MB_PER_MIN + " MB/min)", flat);
+    double third = s.get("rssLastThirdGrowthPercent").asDouble();
+    results.row("sustained: RSS growth over the last third", "%+.1f%% (%.0f -> %.0f MB)".formatted(third,
+        s.get("rssLastThirdStartMb").asDouble(), s.get("rssEndMb").asDouble()), "<= 2%", third <= 2.0);
+    long dups = s.get("duplicates").asLong();
+    results.row("sustained: staged / written, duplicates", "%d / %d, %d".formatted(s.get("staged").asLong(),
+        s.get("reports").asLong(), dups), "all, 0", s.get("staged").asLong() >= s.get("reports").asLong() && dups == 0);
     results.row("sustained: DuckDB in-memory tables (duckdb_memory())", "%.0f MB -> %.0f MB".formatted(
         s.path("duckdbMemoryStartMb").path("IN_MEMORY_TABLE").asDouble(),
         s.path("duckdbMemoryEndMb").path("IN_MEMORY_TABLE").asDouble()));

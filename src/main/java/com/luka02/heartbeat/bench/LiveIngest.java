@@ -270,6 +270,12 @@ final class LiveIngest {
     }
     out.put("rssMaxMb", max);
     out.put("rssGrowthSecondHalfMb", last.get("rssMb").asDouble() - half.get("rssMb").asDouble());
+    // Outcome 3 of issue 10 reads the last third (the last 10 minutes of a 30-minute soak).
+    double thirdStart = series.get(seconds * 2 / 3).get("rssMb").asDouble();
+    out.put("rssLastThirdStartMb", thirdStart);
+    out.put("rssLastThirdGrowthPercent", 100.0 * (last.get("rssMb").asDouble() - thirdStart) / thirdStart);
+    out.put("staged", out.get("visible").asLong());
+    out.put("duplicates", agent.count("SELECT count(*) - count(DISTINCT \"timestamp\") FROM heartbeats"));
     out.put("rssSlopeSecondHalfMbPerMin", slopePerMinute(series, seconds / 2));
     out.put("cpuPercent", 100.0 * (last.get("cpuMs").asLong() - start.cpuMs()) / (seconds * 1000.0));
     out.set("series", series);

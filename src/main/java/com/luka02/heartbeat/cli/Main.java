@@ -65,6 +65,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    Relaunch.ifPlainRun(args);
     NativeLibraryHome.prepare();
     System.exit(Supervisor.exitCode(execute(args), System.getenv(Supervisor.ENV), System.err));
   }

@@ -27,8 +27,11 @@ final class RunCommand implements Callable<Integer> {
     CliValues.requirePort(spec, port);
     Config config = main.config();
     InitCommand.requireReportsFolder(config);
-    Logging.configureAgent(config.logDir());
+    String logWarning = Logging.configureAgent(config.logDir());
     Agent agent = Agent.start(config, Clock.systemDefaultZone(), port == null ? config.port() : port);
+    if (logWarning != null) {
+      agent.warn(logWarning);
+    }
     // Handling TERM and INT ourselves makes a requested stop exit 0, where the JVM's default is 143.
     for (String signal : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(signal), s -> new Thread(agent::close, "stop-on-SIG" + signal).start());

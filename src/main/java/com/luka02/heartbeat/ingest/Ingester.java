@@ -78,8 +78,15 @@ public final class Ingester {
    */
   public CatchupResult catchup(CatchupOptions options, Instant modifiedBefore, Consumer<Path> young)
       throws IOException {
+    return catchup(options, modifiedBefore, young, w -> { });
+  }
+
+  /** As above, and hands the walk to {@code walked} before staging, for the quick check's index. */
+  CatchupResult catchup(CatchupOptions options, Instant modifiedBefore, Consumer<Path> young,
+      Consumer<ReportFiles.Walk> onWalk) throws IOException {
     long start = System.nanoTime();
     ReportFiles.Walk walk = ReportFiles.walk(config.reportsDir(), config.summaryDir());
+    onWalk.accept(walk);
     long walked = System.nanoTime();
     long ignored = walk.ignored();
     Map<String, ReportFiles.Entry> regular = new HashMap<>();
@@ -337,14 +344,21 @@ public final class Ingester {
   }
 
   private LocalDate reportDay(ReportFiles.Entry e) {
-    Matcher m = NAME_DATE.matcher(e.path().getFileName().toString());
+    LocalDate named = nameDate(e.path().getFileName().toString());
+    return named != null ? named
+        : LocalDate.ofInstant(Instant.ofEpochMilli(e.attrs().lastModifiedTime().toMillis()), config.zone());
+  }
+
+  /** The UTC date a heartbeat's name carries, or null when it has none. */
+  static LocalDate nameDate(String name) {
+    Matcher m = NAME_DATE.matcher(name);
     if (m.find()) {
       try {
         return LocalDate.parse(m.group(1), DateTimeFormatter.ISO_LOCAL_DATE);
       } catch (DateTimeParseException ignored) {
-        // Fall through to the mtime.
+        // No date after all.
       }
     }
-    return LocalDate.ofInstant(Instant.ofEpochMilli(e.attrs().lastModifiedTime().toMillis()), config.zone());
+    return null;
   }
 }

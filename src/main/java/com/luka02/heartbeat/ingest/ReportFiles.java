@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
@@ -20,6 +21,7 @@ import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /** File-system access for reports: the walk, bounded reads and hashing. Never follows links. */
 final class ReportFiles {
@@ -30,8 +32,14 @@ final class ReportFiles {
   /** A heartbeat-named entry found by the walk, with the attributes read then. */
   record Entry(Path path, BasicFileAttributes attrs) {}
 
-  /** What a walk found: heartbeat-named entries and a count of everything else. */
-  record Walk(List<Entry> entries, long ignored) {}
+  /** What a walk found: heartbeat-named entries, the folders it listed, and a count of everything else. */
+  record Walk(List<Entry> entries, List<Folder> folders, long ignored) {}
+
+  /**
+   * A folder as listed: its mtime read just before the listing (so that a later entry changes it),
+   * its identity, and the subfolders the listing found.
+   */
+  record Folder(Path path, FileTime mtime, Object fileKey, List<Path> subfolders) {}
 
   /**
    * Finds every heartbeat-named entry under {@code reportsDir}, with its attributes. Other names
@@ -41,33 +49,53 @@ final class ReportFiles {
    */
   static Walk walk(Path reportsDir, Path skipDir) throws IOException {
     if (!Files.isDirectory(reportsDir, LinkOption.NOFOLLOW_LINKS)) {
-      return new Walk(List.of(), 0);
+      return new Walk(List.of(), List.of(), 0);
     }
     List<Path> named = new ArrayList<>();
-    long ignored = 0;
+    List<Folder> folders = new ArrayList<>();
+    long[] ignored = {0};
     Deque<Path> dirs = new ArrayDeque<>(List.of(reportsDir));
     while (!dirs.isEmpty()) {
-      Path dir = dirs.pop();
+      Folder f = list(dirs.pop(), skipDir, name -> true, named, ignored);
+      if (f != null) {
+        folders.add(f);
+        f.subfolders().forEach(dirs::push);
+      }
+    }
+    List<Entry> entries = named.parallelStream().map(ReportFiles::entry).filter(Objects::nonNull).toList();
+    return new Walk(entries, folders, ignored[0]);
+  }
+
+  /**
+   * Lists one folder: heartbeat-named entries accepted by {@code wanted} go to {@code named}, subfolders
+   * (not hidden, not {@code skipDir}) to the result. Null when the folder vanished or cannot be read:
+   * the next look sees it again.
+   */
+  static Folder list(Path dir, Path skipDir, Predicate<String> wanted, List<Path> named, long[] ignored) {
+    List<Path> subfolders = new ArrayList<>();
+    try {
+      BasicFileAttributes attrs = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
         for (Path p : entries) {
           String name = p.getFileName().toString();
           if (ReportParser.isHeartbeatName(name)) {
-            named.add(p);
+            if (wanted.test(name)) {
+              named.add(p);
+            }
           } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             if (!name.startsWith(".") && !p.equals(skipDir)) {
-              dirs.push(p);
+              subfolders.add(p);
             }
           } else {
-            ignored++;
+            ignored[0]++;
           }
         }
-      } catch (IOException e) {
-        // Vanished or unreadable mid-walk: the next reconcile sees it again.
-        ignored++;
       }
+      return new Folder(dir, attrs.lastModifiedTime(), attrs.fileKey(), List.copyOf(subfolders));
+    } catch (IOException e) {
+      ignored[0]++;
+      return null;
     }
-    List<Entry> entries = named.parallelStream().map(ReportFiles::entry).filter(Objects::nonNull).toList();
-    return new Walk(entries, ignored);
   }
 
   private static Entry entry(Path p) {

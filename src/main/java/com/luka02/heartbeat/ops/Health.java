@@ -18,9 +18,12 @@ import java.util.function.Supplier;
  * and has not succeeded since: a store can take the small write and still refuse every report.
  */
 final class Health {
-  /** The answer of {@code /health}; {@code problems} is empty exactly when healthy. */
+  /**
+   * The answer of {@code /health}; {@code problems} is empty exactly when healthy. {@code warnings}
+   * do not make it unhealthy (the log file cannot be written, say).
+   */
   record Report(String status, boolean watching, boolean storeWritable, Instant lastStoreWrite,
-      List<String> problems) {
+      List<String> problems, List<String> warnings) {
     boolean healthy() {
       return problems.isEmpty();
     }
@@ -34,6 +37,7 @@ final class Health {
   private volatile Instant lastWrite;
   private volatile long lastWriteNanos;
   private volatile String writeError;
+  private final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
    * @param nanoTime a monotonic source: a stuck writer is told by real elapsed time, not the
@@ -55,6 +59,15 @@ final class Health {
     lastWrite = at;
     lastWriteNanos = nanoTime.getAsLong();
     writeError = null;
+  }
+
+  /** Whether a write succeeded less than {@code d} ago and none has failed since. */
+  boolean wroteWithin(Duration d) {
+    return writeError == null && lastWrite != null && nanoTime.getAsLong() - lastWriteNanos < d.toNanos();
+  }
+
+  void warn(String warning) {
+    warnings.add(warning);
   }
 
   /** Called on the writer thread after a write failed. */
@@ -97,6 +110,6 @@ final class Health {
     }
     boolean writable = error == null && staging == null && sinceWrite.compareTo(writeOverdue) <= 0;
     return new Report(problems.isEmpty() ? "ok" : "unhealthy", folder && watcher, writable, lastWrite,
-        List.copyOf(problems));
+        List.copyOf(problems), List.copyOf(warnings));
   }
 }

@@ -38,6 +38,15 @@ final class Metrics {
       .help("Files in quarantine now").register(registry);
   final Counter overflows = Counter.builder().name("heartbeat_watcher_overflows_total")
       .help("Times the file watcher lost events and a full reconcile followed").register(registry);
+  final Counter lostEvents = Counter.builder().name("heartbeat_watcher_lost_events_total")
+      .help("Files the periodic check found changed that no file event had reported; a full rescan follows")
+      .register(registry);
+  final Counter taskRuns = Counter.builder().name("heartbeat_periodic_task_runs_total")
+      .help("Runs of each periodic task: check (lost events), alert (alert check and store probe), rollover (tick)")
+      .labelNames("task").register(registry);
+  final Counter taskCpu = Counter.builder().name("heartbeat_periodic_task_cpu_seconds_total")
+      .help("CPU time the agent's writer thread spent in each periodic task (DuckDB's own threads not included)")
+      .labelNames("task").register(registry);
   final Counter reconciles = Counter.builder().name("heartbeat_reconcile_runs_total")
       .help("Full rescans of the reports tree, by outcome").labelNames("outcome").register(registry);
   final Gauge lastRollover = Gauge.builder().name("heartbeat_rollover_last_success_timestamp_seconds")

@@ -42,6 +42,8 @@ public final class Operations implements StageListener, AutoCloseable {
   private static final Duration WEBHOOK_DRAIN = Duration.ofSeconds(5);
   private static final int DETAIL_CHARS = 160;
   private static final int QUARANTINE_SHOWN = 50;
+  /** A write this recent proves the store writable; well inside the two minutes health allows. */
+  private static final Duration PROBE_EVERY = Duration.ofSeconds(45);
 
   private final Config config;
   private final StagingStore store;
@@ -108,21 +110,43 @@ public final class Operations implements StageListener, AutoCloseable {
     }
   }
 
-  /** The periodic check: proves the store writable, then looks for silence. */
+  /**
+   * The periodic check: proves the store writable, then looks for silence. A write (a commit to
+   * disk) is most of an idle agent's work, so it is skipped while another write proved the store
+   * recently; a failed one is tried again at every check.
+   */
   public void check() {
     Instant now = clock.instant();
-    try {
-      store.putState(ALIVE_KEY, now.toString(), now);
-      health.wrote(now);
-    } catch (RuntimeException e) {
-      health.writeFailed(now, e);
-      log.error("the staging store refused a write: {}", e.toString());
+    if (!health.wroteWithin(PROBE_EVERY)) {
+      try {
+        store.putState(ALIVE_KEY, now.toString(), now);
+        health.wrote(now);
+      } catch (RuntimeException e) {
+        health.writeFailed(now, e);
+        log.error("the staging store refused a write: {}", e.toString());
+      }
     }
     publish(alerts.tick(now));
   }
 
   public void watcherOverflowed() {
     metrics.overflows.inc();
+  }
+
+  /** A periodic task ran, costing the writer thread {@code cpuNanos}: its cost per run, for the README's table. */
+  public void periodicTaskRan(String task, long cpuNanos) {
+    metrics.taskRuns.labelValues(task).inc();
+    metrics.taskCpu.labelValues(task).inc(cpuNanos / 1e9);
+  }
+
+  /** The periodic check found {@code files} that no event had reported. */
+  public void lostEvents(int files) {
+    metrics.lostEvents.inc(files);
+  }
+
+  /** A condition that does not stop the agent but that its operator should know, shown by {@code /health}. */
+  public void warn(String warning) {
+    health.warn(warning);
   }
 
   public void reconciled(boolean ok) {

@@ -40,9 +40,14 @@ public final class AgentProcess implements AutoCloseable {
 
   /** Starts {@code Main} with {@code args} on the test class path. */
   public static AgentProcess start(Path workDir, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), "com.luka02.heartbeat.cli.Main"));
+    return start(List.of("-Xmx256m"), workDir, args);
+  }
+
+  /** As {@link #start(Path, String...)}, with these JVM options (none: started plainly). */
+  public static AgentProcess start(List<String> jvmOptions, Path workDir, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "com.luka02.heartbeat.cli.Main"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
     return new AgentProcess(pb.start());

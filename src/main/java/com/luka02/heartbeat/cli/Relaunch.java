@@ -1,0 +1,86 @@
+package com.luka02.heartbeat.cli;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Gives {@code run} the JVM settings of a small, always-on service when it was started plainly
+ * ({@code java -jar heartbeat-ingester.jar run}, as the README says): without a heap cap the JVM sizes
+ * its heap for a batch job (a quarter of the machine) and an idle agent grows to hundreds of MB.
+ *
+ * <p>The process replaces itself ({@code execv}) with the same command plus {@link #AGENT_JVM_OPTIONS}:
+ * the same pid, so supervisors, {@code agent.json} and signals are unaffected, and no second JVM stays
+ * behind. A command line that already sets the heap (the service units do) is left as it is.
+ */
+final class Relaunch {
+  /**
+   * The agent's JVM settings; the service units use the same. See README, "Memory": a small heap
+   * grown only as needed and handed back after a collection; no 50 ms performance-counter sampling
+   * (it was the idle JVM's largest cost); idle monitors deflated every 10 s instead of 4 times a second.
+   */
+  static final List<String> AGENT_JVM_OPTIONS = List.of(
+      "-Xms16m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
+      "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions", "-XX:AsyncDeflationInterval=10000",
+      "-XX:GuaranteedSafepointInterval=0");
+  /** Set on the relaunched JVM, so that it never relaunches again. */
+  static final String MARKER = "heartbeat.relaunched";
+  private static final Set<String> VALUED_OPTIONS = Set.of("--root", "--config");
+
+  private Relaunch() {}
+
+  /** The libc call that replaces the process image; returns only when it failed. */
+  private interface LibC extends Library {
+    int execv(String path, String[] argv);
+  }
+
+  /** Replaces this process with a tuned JVM when {@code args} start the agent plainly; else returns. */
+  static void ifPlainRun(String[] args) {
+    List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    if (!"run".equals(subcommand(args)) || System.getProperty(MARKER) != null || setsHeap(jvmArgs)
+        || System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")) {
+      return;
+    }
+    String java = ProcessHandle.current().info().command().orElse(null);
+    if (java == null) {
+      return;
+    }
+    List<String> argv = new ArrayList<>();
+    argv.add(java);
+    argv.addAll(AGENT_JVM_OPTIONS);
+    argv.add("-D" + MARKER + "=true");
+    argv.addAll(jvmArgs);
+    argv.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    argv.addAll(List.of(args));
+    System.out.flush();
+    System.err.flush();
+    try {
+      Native.load("c", LibC.class).execv(java, argv.toArray(String[]::new));
+    } catch (LinkageError | RuntimeException e) {
+      // Fall through: the agent runs as started.
+    }
+    System.err.println("warning: could not restart with " + String.join(" ", AGENT_JVM_OPTIONS)
+        + "; running with the JVM's defaults (pass -Xmx to choose)");
+  }
+
+  /** The command's name: the first argument that is neither a global option nor its value. */
+  static String subcommand(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (VALUED_OPTIONS.contains(args[i])) {
+        i++;
+      } else if (!args[i].startsWith("-")) {
+        return args[i];
+      }
+    }
+    return null;
+  }
+
+  private static boolean setsHeap(List<String> jvmArgs) {
+    return jvmArgs.stream().anyMatch(a -> a.startsWith("-Xmx") || a.startsWith("-XX:MaxHeapSize")
+        || a.startsWith("-XX:MaxRAMPercentage") || a.startsWith("-XX:MaxRAM="));
+  }
+}
