@@ -469,7 +469,7 @@ public final class BenchCommand implements Callable<Integer> {
       List<String> cmd = new ArrayList<>(List.of(javaExe.toString(), "-jar", jar.toString(), "--root", root.toString(),
           "--config", c.toString(), "run", "--port", "0"));
       cmd.addAll(1, agentJvmOptions);
-      return AgentChild.start(name, cmd, root, root.resolve("g/analytics/agent.json"), logs, AGENT_START_TIMEOUT);
+      return AgentChild.start(name, cmd, root, root.resolve("g/state/agent.json"), logs, AGENT_START_TIMEOUT);
     }, (name, root) -> oldExporter(name, root, work.resolve("old/" + name + ".parquet")));
     d.report(List.of(d.measure("1 day", oneDay, dayConfig, corpus.day(last)),
         d.measure(corpus.days() + " days", yearRoot, dayConfig, rolloverDay())), results);

@@ -23,7 +23,7 @@ class UnwritableLogFolderTest {
 
   @Test
   void unwritableLogFolderIsAWarningOnTheConsoleAndInHealth() throws Exception {
-    Files.createDirectories(root.resolve("g"));
+    Files.createDirectories(root.resolve("g/reports"));
     // A file where the folder should be: unwritable for every user, root included.
     Files.writeString(root.resolve("g/logs"), "not a folder");
     try (AgentProcess agent = AgentProcess.start(root, "--root", root.toString(), "run", "--port", "0")) {
