@@ -13,9 +13,10 @@ import java.util.function.Supplier;
 
 /**
  * Whether the agent is doing its job: watching the reports folder, and able to write the store.
- * Writability is proven by a small write on the writer thread at every alert check; a failed write,
- * or none for too long (the writer is stuck), makes the agent unhealthy. So does staging that failed
- * and has not succeeded since: a store can take the small write and still refuse every report.
+ * The writer proves it is not stuck by running the alert check; writability is proven by staging
+ * or, when idle, by a small write every few minutes. A failed write, a writer that has not run for too
+ * long, and staging that failed and has not succeeded since (a store can take the small write and
+ * still refuse every report) make the agent unhealthy.
  */
 final class Health {
   /**
@@ -36,6 +37,7 @@ final class Health {
   private final Supplier<String> stagingFailure;
   private volatile Instant lastWrite;
   private volatile long lastWriteNanos;
+  private volatile long lastRunNanos;
   private volatile String writeError;
   private final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -52,6 +54,12 @@ final class Health {
     this.nanoTime = nanoTime;
     this.writeOverdue = writeOverdue;
     this.lastWriteNanos = nanoTime.getAsLong();
+    this.lastRunNanos = lastWriteNanos;
+  }
+
+  /** Called on the writer thread whenever it runs the periodic check: the writer is not stuck. */
+  void writerRan() {
+    lastRunNanos = nanoTime.getAsLong();
   }
 
   /** Called on the writer thread after a write succeeded. */
@@ -97,18 +105,19 @@ final class Health {
       problems.add("not watching: the file watcher has stopped (see the log)");
     }
     String error = writeError;
-    Duration sinceWrite = Duration.ofNanos(nanoTime.getAsLong() - lastWriteNanos);
+    Duration sinceRun = Duration.ofNanos(nanoTime.getAsLong() - lastRunNanos);
     if (error != null) {
       problems.add(error);
-    } else if (sinceWrite.compareTo(writeOverdue) > 0) {
-      problems.add("no write to the staging store has succeeded for " + Alerts.human(sinceWrite)
-          + " (expected one at least every " + Alerts.human(writeOverdue) + "): the writer is stuck or failing");
+    }
+    if (sinceRun.compareTo(writeOverdue) > 0) {
+      problems.add("the writer has not run its periodic check for " + Alerts.human(sinceRun)
+          + " (expected one at least every " + Alerts.human(writeOverdue) + "): the writer is stuck");
     }
     String staging = stagingFailure.get();
     if (staging != null) {
       problems.add("staging fails: " + staging + nextStep(staging));
     }
-    boolean writable = error == null && staging == null && sinceWrite.compareTo(writeOverdue) <= 0;
+    boolean writable = error == null && staging == null && sinceRun.compareTo(writeOverdue) <= 0;
     return new Report(problems.isEmpty() ? "ok" : "unhealthy", folder && watcher, writable, lastWrite,
         List.copyOf(problems), List.copyOf(warnings));
   }

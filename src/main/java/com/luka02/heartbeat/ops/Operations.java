@@ -42,8 +42,11 @@ public final class Operations implements StageListener, AutoCloseable {
   private static final Duration WEBHOOK_DRAIN = Duration.ofSeconds(5);
   private static final int DETAIL_CHARS = 160;
   private static final int QUARANTINE_SHOWN = 50;
-  /** A write this recent proves the store writable; well inside the two minutes health allows. */
-  private static final Duration PROBE_EVERY = Duration.ofSeconds(45);
+  /**
+   * A write this recent proves the store writable. A commit to disk is most of an idle agent's work,
+   * and staging failures are told by staging itself, so an idle agent proves it only this often.
+   */
+  private static final Duration PROBE_EVERY = Duration.ofMinutes(10);
 
   private final Config config;
   private final StagingStore store;
@@ -111,12 +114,13 @@ public final class Operations implements StageListener, AutoCloseable {
   }
 
   /**
-   * The periodic check: proves the store writable, then looks for silence. A write (a commit to
-   * disk) is most of an idle agent's work, so it is skipped while another write proved the store
-   * recently; a failed one is tried again at every check.
+   * The periodic check, on the writer thread: that it runs proves the writer is not stuck; it proves
+   * the store writable by a small write when no other write did for {@link #PROBE_EVERY} (a failed
+   * one is tried again at every check), then looks for silence.
    */
   public void check() {
     Instant now = clock.instant();
+    health.writerRan();
     if (!health.wroteWithin(PROBE_EVERY)) {
       try {
         store.putState(ALIVE_KEY, now.toString(), now);
