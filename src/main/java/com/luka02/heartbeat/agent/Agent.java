@@ -60,6 +60,8 @@ public final class Agent implements Backend {
   /** About a week of reports: below this, work is routine and the heap is left alone. */
   private static final long BIG_WORK_REPORTS = 2_000;
   private static final Duration ROLLOVER_RETRY = Duration.ofMinutes(5);
+  private static final Duration SETTLE_RETRY_FIRST = Duration.ofSeconds(1);
+  private static final Duration SETTLE_RETRY_MAX = Duration.ofMinutes(1);
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
   private static final Duration REQUEST_WAIT = Duration.ofMinutes(5);
   /** The full rescan's slow cadence: at the daily rollover, or after this long without one. */
@@ -90,6 +92,8 @@ public final class Agent implements Backend {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicBoolean settleScheduled = new AtomicBoolean();
+  /** Writer thread only: how long to wait before staging settled files again after a failure. */
+  private Duration settleBackoff = Duration.ZERO;
   private final List<StageListener> listeners = new CopyOnWriteArrayList<>();
   private final List<ExportHook.Outcomes> hookListeners = new CopyOnWriteArrayList<>();
   /**
@@ -270,15 +274,31 @@ public final class Agent implements Backend {
     if (closing.get() || settling.isEmpty() || !settleScheduled.compareAndSet(false, true)) {
       return;
     }
+    Duration delay = settling.nextCheckIn().compareTo(settleBackoff) > 0 ? settling.nextCheckIn() : settleBackoff;
     try {
       writer.schedule(guarded("settle", () -> {
         settleScheduled.set(false);
-        stageSettled();
-        scheduleSettleCheck();
-      }), settling.nextCheckIn().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+          stageSettled();
+          settleBackoff = Duration.ZERO;
+        } catch (RuntimeException e) {
+          // The files stay queued: try again without a new event, pausing longer each time (a full
+          // disk may take a while to free) rather than spinning on the writer.
+          settleBackoff = longerBackoff(settleBackoff);
+          throw e;
+        } finally {
+          scheduleSettleCheck();
+        }
+      }), delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       settleScheduled.set(false); // stopping: the next start's catch-up takes these files
     }
+  }
+
+  /** One second after a first failure, then twice as long each time, at most a minute. */
+  static Duration longerBackoff(Duration last) {
+    Duration next = last.isZero() ? SETTLE_RETRY_FIRST : last.multipliedBy(2);
+    return next.compareTo(SETTLE_RETRY_MAX) > 0 ? SETTLE_RETRY_MAX : next;
   }
 
   /** Hands an event's work to the writer; once the agent stops, the next start's catch-up covers it. */

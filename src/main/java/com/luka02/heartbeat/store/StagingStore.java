@@ -422,7 +422,10 @@ public final class StagingStore implements AutoCloseable {
     Path csv = workFolder().resolve(table + "-" + ProcessHandle.current().pid() + ".csv");
     try {
       long start = System.nanoTime();
-      try (var out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+      // The stream is closed on its own: when a full disk fails the writer's last flush, the JDK's
+      // encoder skips closing what it wraps, and the file would stay open (deleted) for good.
+      try (var raw = Files.newOutputStream(csv);
+          var out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(raw, StandardCharsets.UTF_8))) {
         for (String line : lines) {
           out.write(line);
         }
