@@ -136,6 +136,10 @@ command -v systemctl >/dev/null || die "systemctl not found (on macOS use instal
 "$JAVA" -version >/dev/null 2>&1 || die "$JAVA -version failed: is a JDK installed?"
 
 # Owner-only, like everything the agent creates (UMask=0077 in the unit).
+if [ ! -d "$ROOT/g/reports" ]; then
+  echo "warning: $ROOT/g/reports does not exist, and the agent refuses a root without it (is --root right?);" \
+    "'java -jar heartbeat-ingester.jar --root $ROOT init' creates it" >&2
+fi
 (umask 077 && mkdir -p "$ROOT/g/logs")
 
 UNIT_DIR=${XDG_CONFIG_HOME:-$HOME/.config}/systemd/user

@@ -121,6 +121,10 @@ command -v launchctl >/dev/null || die "launchctl not found: this installs a mac
 "$JAVA" -version >/dev/null 2>&1 || die "$JAVA -version failed: is a JDK installed?"
 
 # Owner-only, like everything the agent creates (Umask 077 in the plist).
+if [ ! -d "$ROOT/g/reports" ]; then
+  echo "warning: $ROOT/g/reports does not exist, and the agent refuses a root without it (is --root right?);" \
+    "'java -jar heartbeat-ingester.jar --root $ROOT init' creates it" >&2
+fi
 (umask 077 && mkdir -p "$ROOT/g/logs")
 
 AGENTS_DIR=$HOME/Library/LaunchAgents
