@@ -1073,13 +1073,19 @@ public final class StagingStore implements AutoCloseable {
     return query(sql, maxRows, java.time.Duration.ofSeconds(30));
   }
 
+  /** The result's column labels, in order. */
+  static List<String> columnLabels(ResultSet rs) throws SQLException {
+    ResultSetMetaData md = rs.getMetaData();
+    List<String> columns = new ArrayList<>(md.getColumnCount());
+    for (int i = 1; i <= md.getColumnCount(); i++) {
+      columns.add(md.getColumnLabel(i));
+    }
+    return columns;
+  }
+
   private static QueryResult rows(ResultSet rs, int maxRows) throws SQLException {
     try (rs) {
-      ResultSetMetaData md = rs.getMetaData();
-      List<String> columns = new ArrayList<>();
-      for (int i = 1; i <= md.getColumnCount(); i++) {
-        columns.add(md.getColumnLabel(i));
-      }
+      List<String> columns = columnLabels(rs);
       List<List<Object>> rows = new ArrayList<>();
       boolean truncated = false;
       while (rs.next()) {

@@ -3,7 +3,6 @@ package com.luka02.heartbeat.store;
 import com.luka02.heartbeat.store.QueryException.Reason;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -166,11 +165,7 @@ public final class UserQueries implements AutoCloseable {
 
   private QueryResult rows(ResultSet rs, Running running) throws SQLException {
     try (rs) {
-      ResultSetMetaData md = rs.getMetaData();
-      List<String> columns = new ArrayList<>();
-      for (int i = 1; i <= md.getColumnCount(); i++) {
-        columns.add(md.getColumnLabel(i));
-      }
+      List<String> columns = StagingStore.columnLabels(rs);
       List<List<Object>> rows = new ArrayList<>();
       long bytes = 0;
       while (!running.cancelled && rs.next()) {

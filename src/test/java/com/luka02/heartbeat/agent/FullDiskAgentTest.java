@@ -3,13 +3,12 @@ package com.luka02.heartbeat.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
+import com.luka02.heartbeat.testing.SmallDisk;
 import com.luka02.heartbeat.testing.TestReports;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,18 +38,14 @@ class FullDiskAgentTest {
   private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
 
   @TempDir Path root;
-  private Path disk;
-  private boolean mounted;
+  private SmallDisk disk;
   private Agent agent;
   private final BlockingQueue<String> staged = new LinkedBlockingQueue<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void mountSmallDisk() throws Exception {
-    assumeTrue(System.getProperty("os.name").startsWith("Linux"), "tmpfs mounts are Linux only");
-    disk = Files.createDirectories(root.resolve("disk"));
-    mounted = run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", disk.toString()) == 0;
-    assumeTrue(mounted, "mounting a tmpfs is not permitted here");
+    disk = SmallDisk.mount(root.resolve("disk"), "8m");
   }
 
   @AfterEach
@@ -58,33 +53,9 @@ class FullDiskAgentTest {
     if (agent != null) {
       agent.close();
     }
-    if (mounted) {
-      run("umount", disk.toString());
+    if (disk != null) {
+      disk.close();
     }
-  }
-
-  private static int run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getInputStream().transferTo(OutputStream.nullOutputStream());
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return -1;
-    }
-    return p.exitValue();
-  }
-
-  /** Writes until the disk refuses; returns the file to delete to free the space again. */
-  private Path fill() throws IOException {
-    Path filler = disk.resolve("filler");
-    byte[] block = new byte[4096];
-    try (OutputStream out = Files.newOutputStream(filler)) {
-      while (true) {
-        out.write(block);
-      }
-    } catch (IOException expected) {
-      // "No space left on device": the disk is full
-    }
-    return filler;
   }
 
   private int health() throws Exception {
@@ -107,7 +78,7 @@ class FullDiskAgentTest {
   @Test
   void aReportRefusedByAFullDiskIsStagedOnceSpaceIsFreed_withoutANewEventOrARestart() throws Exception {
     Path cfg = root.resolve("config.json");
-    Files.writeString(cfg, "{\"stagingDb\": \"" + disk.resolve("staging.duckdb") + "\", \"settleMillis\": 50,"
+    Files.writeString(cfg, "{\"stagingDb\": \"" + disk.dir().resolve("staging.duckdb") + "\", \"settleMillis\": 50,"
         + " \"zone\": \"UTC\", \"port\": 0}");
     Config config = ConfigLoader.load(root, cfg);
     Files.createDirectories(config.reportsDir());
@@ -116,7 +87,7 @@ class FullDiskAgentTest {
     TestReports.write(config.reportsDir(), T0);
     assertNotNull(staged.poll(20, TimeUnit.SECONDS), "the first report was not staged");
 
-    Path filler = fill();
+    Path filler = disk.fill();
     Path second = TestReports.write(config.reportsDir(), T0.plusSeconds(300));
     assertTrue(healthBecomes(503, Duration.ofSeconds(20)), "/health says staging fails while the disk is full");
 
@@ -128,7 +99,7 @@ class FullDiskAgentTest {
     assertEquals(2L, ((Number) agent.query("SELECT count(*) FROM heartbeats").rows().get(0).get(0)).longValue());
 
     agent.close();
-    assertEquals(List.of(), openFilesOn(disk), "nothing the failed writes opened is left open");
+    assertEquals(List.of(), openFilesOn(disk.dir()), "nothing the failed writes opened is left open");
   }
 
   /** What this process still holds open under {@code dir}, from {@code /proc/self/fd}. */

@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.luka02.heartbeat.report.Heartbeat;
 import com.luka02.heartbeat.report.ReportParser;
+import com.luka02.heartbeat.testing.SmallDisk;
 import com.luka02.heartbeat.testing.TestReports;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,31 +34,21 @@ class FullDiskTest {
   private static final Instant FIRST_REPORT = Instant.parse("2025-11-19T00:00:00Z");
   private static final ZoneId UTC = ZoneId.of("UTC");
 
-  @TempDir Path dir;
-  private boolean mounted;
+  @TempDir Path root;
+  private SmallDisk disk;
+  private Path dir;
 
   @BeforeEach
   void mountSmallDisk() throws Exception {
-    assumeTrue(System.getProperty("os.name").startsWith("Linux"), "tmpfs mounts are Linux only");
-    mounted = run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", dir.toString()) == 0;
-    assumeTrue(mounted, "mounting a tmpfs is not permitted here");
+    disk = SmallDisk.mount(root.resolve("disk"), "4m");
+    dir = disk.dir();
   }
 
   @AfterEach
   void unmount() throws Exception {
-    if (mounted) {
-      run("umount", dir.toString());
+    if (disk != null) {
+      disk.close();
     }
-  }
-
-  private static int run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getInputStream().transferTo(OutputStream.nullOutputStream());
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return -1;
-    }
-    return p.exitValue();
   }
 
   /** Reports every five minutes from {@code from}, as the ingester would hand them over. */
@@ -76,20 +64,6 @@ class FullDiskTest {
     return out;
   }
 
-  /** Writes until the disk refuses; returns the file to delete to free the space again. */
-  private Path fill() throws IOException {
-    Path filler = dir.resolve("filler");
-    byte[] block = new byte[4096];
-    try (OutputStream out = Files.newOutputStream(filler)) {
-      while (true) {
-        out.write(block);
-      }
-    } catch (IOException expected) {
-      // "No space left on device": the disk is full
-    }
-    return filler;
-  }
-
   private StagingStore open() {
     return StagingStore.open(dir.resolve("staging.duckdb"), UTC, List.of(dir));
   }
@@ -99,7 +73,7 @@ class FullDiskTest {
     List<StagedFile> day = reports(FIRST_REPORT, 200);
     try (StagingStore store = open()) {
       store.stage(day.subList(0, 100), List.of(), NOW, false);
-      Path filler = fill();
+      Path filler = disk.fill();
 
       StoreException full = assertThrows(StoreException.class, () -> store.stage(day.subList(100, 200), List.of(), NOW, false));
       assertNotNull(store.stagingFailure(), full.getMessage());
@@ -119,7 +93,7 @@ class FullDiskTest {
     List<StagedFile> day = reports(FIRST_REPORT, 200);
     try (StagingStore store = open()) {
       store.stage(day.subList(0, 100), List.of(), NOW, false);
-      Path filler = fill();
+      Path filler = disk.fill();
 
       // DuckDB invalidates the whole database when a checkpoint cannot be written.
       assertThrows(StoreException.class, store::checkpoint);
