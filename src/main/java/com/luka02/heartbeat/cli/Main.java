@@ -64,7 +64,7 @@ public final class Main {
     int code = AgentShortcut.run(args, System.out, System.err);
     if (code == AgentShortcut.NOT_TAKEN) {
       NativeLibraryHome.prepare();
-      code = execute(args);
+      code = NativeLibraryLoader.execute(args, System.err);
     }
     System.exit(Supervisor.exitCode(code, System.getenv(Supervisor.ENV), System.err));
   }
