@@ -7,11 +7,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Map;
 
 /** What {@code agent.json} records about a running agent: how to reach it and since when. */
 public record AgentInfo(long pid, int port, String startedAt, String root) {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   public Instant started() {
     return Instant.parse(startedAt);
   }
@@ -19,14 +18,19 @@ public record AgentInfo(long pid, int port, String startedAt, String root) {
   /** Writes the file atomically, so a reader never sees half of it. */
   public void write(Path file) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    JSON.writeValue(tmp.toFile(), this);
+    new ObjectMapper().writeValue(tmp.toFile(), this);
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** The recorded agent, or null when there is no file or its process is gone. */
   public static AgentInfo readLive(Path file) {
     try {
-      AgentInfo info = JSON.readValue(Files.readAllBytes(file), AgentInfo.class);
+      // Read with the streaming parser: every CLI command reads this file, most need nothing else of Jackson.
+      Map<String, Object> f = WireJson.fields(Files.readAllBytes(file));
+      if (!(f.get("pid") instanceof Number pid) || !(f.get("port") instanceof Number port)) {
+        return null;
+      }
+      AgentInfo info = new AgentInfo(pid.longValue(), port.intValue(), (String) f.get("startedAt"), (String) f.get("root"));
       boolean alive = ProcessHandle.of(info.pid()).map(ProcessHandle::isAlive).orElse(false);
       return alive ? info : null;
     } catch (NoSuchFileException e) {

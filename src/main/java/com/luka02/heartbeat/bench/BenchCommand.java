@@ -227,7 +227,7 @@ public final class BenchCommand implements Callable<Integer> {
       return;
     }
     // The first JVM after a build reads the 90 MB jar from disk; no measured run should pay for that.
-    attempt("warm-up", () -> stage(Files.createDirectories(work.resolve("warmup")), "warmup"));
+    attempt("warm-up", () -> stage(Files.createDirectories(work.resolve("warmup/g/reports")).getParent().getParent(), "warmup"));
     if (selected.contains("catchup")) {
       attempt("catch-up", this::catchup);
     } else {

@@ -25,10 +25,6 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     version = "heartbeat-ingester 0.1.0",
     description = "Stages OPS-Atomic heartbeat reports into DuckDB as they land and rolls them over to Parquet daily.",
-    subcommands = {
-        RunCommand.class, CatchupCommand.class, QueryCommand.class, RolloverCommand.class, RecoverCommand.class,
-        StatusCommand.class, InitCommand.class, CheckConfigCommand.class, com.luka02.heartbeat.bench.BenchCommand.class,
-        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
@@ -66,8 +62,12 @@ public final class Main {
 
   public static void main(String[] args) {
     Relaunch.ifPlainRun(args);
-    NativeLibraryHome.prepare();
-    System.exit(Supervisor.exitCode(execute(args), System.getenv(Supervisor.ENV), System.err));
+    int code = AgentShortcut.run(args, System.out, System.err);
+    if (code == AgentShortcut.NOT_TAKEN) {
+      NativeLibraryHome.prepare();
+      code = NativeLibraryLoader.execute(args, System.err);
+    }
+    System.exit(Supervisor.exitCode(code, System.getenv(Supervisor.ENV), System.err));
   }
 
   /** Runs one command line and returns its exit code. */
@@ -78,6 +78,7 @@ public final class Main {
   /** As {@link #execute(String...)}, with error messages to {@code err} (null: standard error). */
   static int execute(java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    Subcommands.register(cli, args);
     if (err != null) {
       cli.setErr(err);
     }
@@ -111,7 +112,7 @@ public final class Main {
     return FAILED;
   }
 
-  private static String message(Throwable e, String command) {
+  static String message(Throwable e, String command) {
     // The agent answers every refused request with a 400, which its client reads as a QueryException.
     if (e instanceof QueryException && "query".equals(command)) {
       return "query failed: " + e.getMessage();

@@ -1,8 +1,8 @@
 package com.luka02.heartbeat.cli;
 
-import com.luka02.heartbeat.agent.Json;
 import com.luka02.heartbeat.agent.Backend;
 import com.luka02.heartbeat.agent.Truncation;
+import com.luka02.heartbeat.agent.WireJson;
 import com.luka02.heartbeat.store.QueryResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,16 +33,20 @@ final class QueryCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (Backend backend = main.backend(true)) {
       QueryResult r = backend.query(sql);
-      System.out.print(switch (format) {
-        case json -> json(r);
-        case csv -> csv(r);
-        case table -> table(r);
-      });
+      System.out.print(render(r, format));
       if (r.truncated()) {
         System.err.println("warning: " + Truncation.message(r));
       }
       return 0;
     }
+  }
+
+  static String render(QueryResult r, Format format) throws Exception {
+    return switch (format) {
+      case json -> json(r);
+      case csv -> csv(r);
+      case table -> table(r);
+    };
   }
 
   static String json(QueryResult r) throws Exception {
@@ -57,7 +61,7 @@ final class QueryCommand implements Callable<Integer> {
     if (r.truncated()) {
       rows.add(Truncation.marker(r));
     }
-    return Json.mapper().writeValueAsString(rows) + "\n";
+    return WireJson.write(rows) + "\n";
   }
 
   static String csv(QueryResult r) {

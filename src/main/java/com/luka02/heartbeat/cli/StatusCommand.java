@@ -1,6 +1,6 @@
 package com.luka02.heartbeat.cli;
 
-import com.luka02.heartbeat.agent.Json;
+import com.luka02.heartbeat.agent.WireJson;
 import com.luka02.heartbeat.agent.Backend;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +19,7 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (Backend backend = main.backend(true)) {
       var status = backend.status();
-      System.out.print(json ? Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(status) + "\n"
+      System.out.print(json ? WireJson.writePretty(status) + "\n"
           : status.render());
       return 0;
     }

@@ -101,7 +101,8 @@ public final class ReportParser {
         continue;
       }
       if (line.startsWith(FOOTER_PREFIX)) {
-        complete = true;
+        // Whole only with its closing '*': a file cut inside this line is still being written.
+        complete = line.strip().length() > FOOTER_PREFIX.length() && line.strip().endsWith("*");
         continue;
       }
       if (section != null) {

@@ -1,0 +1,111 @@
+package com.luka02.heartbeat.cli;
+
+import com.luka02.heartbeat.agent.AgentInfo;
+import com.luka02.heartbeat.agent.ApiToken;
+import com.luka02.heartbeat.agent.HttpBackend;
+import com.luka02.heartbeat.agent.StatusReport;
+import com.luka02.heartbeat.agent.Truncation;
+import com.luka02.heartbeat.agent.WireJson;
+import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.config.ConfigLoader;
+import com.luka02.heartbeat.store.QueryResult;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * {@code query} and {@code status} answered by a running agent without building the command-line
+ * model: picocli's reflection is a good part of a one-shot process's start-up. Only the plain forms
+ * are taken ({@code [--root DIR] [--config FILE] query [--format F] SQL}, {@code status [--json]});
+ * anything else, and every case without a live agent, goes through picocli as before, which also
+ * gives every error its usual message and exit code.
+ */
+final class AgentShortcut {
+  /** Returned when the shortcut does not apply. */
+  static final int NOT_TAKEN = -1;
+
+  private record Line(Path root, Path config, String command, String sql, QueryCommand.Format format, boolean json) {}
+
+  private AgentShortcut() {}
+
+  /** Runs {@code args} through a live agent and returns the exit code, or {@link #NOT_TAKEN}. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Line line = parse(args);
+    if (line == null) {
+      return NOT_TAKEN;
+    }
+    HttpBackend agent;
+    try {
+      Config c = ConfigLoader.load(line.root(), line.config() == null ? null : ConfigLoader.existing(line.config()));
+      AgentInfo info = AgentInfo.readLive(c.agentFile());
+      if (info == null) {
+        return NOT_TAKEN;
+      }
+      agent = new HttpBackend(info, ApiToken.load(c.apiTokenFile()));
+    } catch (RuntimeException e) {
+      return NOT_TAKEN; // picocli's path reports a bad config or token with its exit code
+    }
+    try {
+      if (line.command().equals("status")) {
+        StatusReport s = agent.status();
+        out.print(line.json() ? WireJson.writePretty(s) + "\n" : s.render());
+      } else {
+        QueryResult r = agent.query(line.sql());
+        out.print(QueryCommand.render(r, line.format()));
+        if (r.truncated()) {
+          err.println("warning: " + Truncation.message(r));
+        }
+      }
+      out.flush();
+      return 0;
+    } catch (Exception e) {
+      err.println("error: " + Main.message(e, line.command()));
+      return Main.exitCode(e);
+    }
+  }
+
+  /** The plain forms only; null for anything else (help, unknown options, a second SQL argument...). */
+  static Line parse(String[] args) {
+    Path root = Path.of(".");
+    Path config = null;
+    String command = null;
+    String sql = null;
+    QueryCommand.Format format = QueryCommand.Format.table;
+    boolean json = false;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String value = i + 1 < args.length ? args[i + 1] : null;
+      if (command == null && (a.equals("--root") || a.equals("--config")) && value != null) {
+        if (a.equals("--root")) {
+          root = Path.of(value);
+        } else {
+          config = Path.of(value);
+        }
+        i++;
+      } else if (command == null && (a.equals("query") || a.equals("status"))) {
+        command = a;
+      } else if ("query".equals(command) && a.equals("--format") && value != null && format(value) != null) {
+        format = format(value);
+        i++;
+      } else if ("query".equals(command) && sql == null && !a.isEmpty() && !a.startsWith("-")) {
+        sql = a;
+      } else if ("status".equals(command) && a.equals("--json") && !json) {
+        json = true;
+      } else {
+        return null;
+      }
+    }
+    if (command == null || (command.equals("query") && sql == null)) {
+      return null;
+    }
+    return new Line(root, config, command, sql, format, json);
+  }
+
+  private static QueryCommand.Format format(String s) {
+    for (QueryCommand.Format f : QueryCommand.Format.values()) {
+      if (f.name().equals(s)) {
+        return f;
+      }
+    }
+    return null;
+  }
+}
