@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.luka02.heartbeat.testing.AgentProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +19,11 @@ class RelaunchTest {
   private static final Duration START = Duration.ofSeconds(60);
 
   @TempDir Path root;
+
+  @BeforeEach
+  void reportsFolder() throws Exception {
+    Files.createDirectories(root.resolve("g/reports")); // run refuses a root without one
+  }
 
   @Test
   void subcommandIsTheFirstWordThatIsNeitherAnOptionNorItsValue() {
