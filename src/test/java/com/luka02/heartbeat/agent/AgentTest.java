@@ -9,8 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.luka02.heartbeat.config.Config;
-import com.luka02.heartbeat.config.ConfigLoader;
-import com.luka02.heartbeat.store.StagedFile;
+import com.luka02.heartbeat.testing.LiveAgent;
 import com.luka02.heartbeat.testing.TestReports;
 import java.io.IOException;
 import java.net.URI;
@@ -25,7 +24,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,19 +38,15 @@ class AgentTest {
   @TempDir Path root;
   private Config config;
   private Agent agent;
-  private final BlockingQueue<String> staged = new LinkedBlockingQueue<>();
+  private BlockingQueue<String> staged;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void start() throws IOException {
-    Path cfg = root.resolve("config.json");
-    Files.writeString(cfg, "{\"settleMillis\": 50, \"incompleteGraceMillis\": 3000, \"zone\": \"UTC\", \"port\": 0}");
-    config = ConfigLoader.load(root, cfg);
-    agent = Agent.start(config, Clock.systemUTC(), 0);
-    agent.addStageListener((files, bad, counts) -> {
-      files.stream().map(StagedFile::path).forEach(staged::add);
-      bad.forEach(q -> staged.add("quarantined:" + q.path()));
-    });
+    LiveAgent live = LiveAgent.start(root, "{\"settleMillis\": 50, \"incompleteGraceMillis\": 3000, \"zone\": \"UTC\", \"port\": 0}");
+    config = live.config();
+    agent = live.agent();
+    staged = live.staged();
   }
 
   @AfterEach

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.luka02.heartbeat.config.Config;
-import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;
+import com.luka02.heartbeat.testing.LiveAgent;
 import com.luka02.heartbeat.testing.TestReports;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,10 +20,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,17 +35,16 @@ class DamagedTableHealthTest {
   @TempDir Path root;
   private Config config;
   private Agent agent;
-  private final BlockingQueue<String> staged = new LinkedBlockingQueue<>();
+  private BlockingQueue<String> staged;
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
 
   @BeforeEach
   void start() throws Exception {
-    Path cfg = root.resolve("config.json");
-    Files.writeString(cfg, "{\"settleMillis\": 50, \"incompleteGraceMillis\": 3000, \"zone\": \"UTC\", \"port\": 0}");
-    config = ConfigLoader.load(root, cfg);
-    agent = Agent.start(config, Clock.systemUTC(), 0);
-    agent.addStageListener((files, bad, counts) -> files.forEach(f -> staged.add(f.path())));
+    LiveAgent live = LiveAgent.start(root, "{\"settleMillis\": 50, \"incompleteGraceMillis\": 3000, \"zone\": \"UTC\", \"port\": 0}");
+    config = live.config();
+    agent = live.agent();
+    staged = live.staged();
   }
 
   @AfterEach

@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.luka02.heartbeat.config.Config;
-import com.luka02.heartbeat.config.ConfigLoader;
-import com.luka02.heartbeat.store.StagedFile;
+import com.luka02.heartbeat.testing.LiveAgent;
 import com.luka02.heartbeat.testing.TestReports;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,18 +28,14 @@ class EarlyStagingTest {
 
   @TempDir Path root;
   private Agent agent;
-  private final BlockingQueue<String> staged = new LinkedBlockingQueue<>();
+  private BlockingQueue<String> staged;
 
   @BeforeEach
   void start() throws Exception {
-    Path cfg = root.resolve("config.json");
-    Files.writeString(cfg, "{\"settleMillis\": " + SETTLE_MS + ", \"incompleteGraceMillis\": 60000, \"zone\": \"UTC\", \"port\": 0}");
-    Config config = ConfigLoader.load(root, cfg);
-    agent = Agent.start(config, Clock.systemUTC(), 0);
-    agent.addStageListener((files, bad, counts) -> {
-      files.stream().map(StagedFile::path).forEach(staged::add);
-      bad.forEach(q -> staged.add("quarantined:" + q.path()));
-    });
+    LiveAgent live = LiveAgent.start(root, "{\"settleMillis\": " + SETTLE_MS + ", \"incompleteGraceMillis\": 60000, \"zone\": \"UTC\", \"port\": 0}");
+    Config config = live.config();
+    agent = live.agent();
+    staged = live.staged();
   }
 
   @AfterEach

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.luka02.heartbeat.config.Config;
-import com.luka02.heartbeat.config.ConfigLoader;
+import com.luka02.heartbeat.testing.LiveAgent;
 import com.luka02.heartbeat.testing.SmallDisk;
 import com.luka02.heartbeat.testing.TestReports;
 import java.io.IOException;
@@ -15,13 +15,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +38,7 @@ class FullDiskAgentTest {
   @TempDir Path root;
   private SmallDisk disk;
   private Agent agent;
-  private final BlockingQueue<String> staged = new LinkedBlockingQueue<>();
+  private BlockingQueue<String> staged;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
@@ -77,13 +75,12 @@ class FullDiskAgentTest {
 
   @Test
   void aReportRefusedByAFullDiskIsStagedOnceSpaceIsFreed_withoutANewEventOrARestart() throws Exception {
-    Path cfg = root.resolve("config.json");
-    Files.writeString(cfg, "{\"stagingDb\": \"" + disk.dir().resolve("staging.duckdb") + "\", \"settleMillis\": 50,"
+    Files.createDirectories(root.resolve("g/reports"));
+    LiveAgent live = LiveAgent.start(root, "{\"stagingDb\": \"" + disk.dir().resolve("staging.duckdb") + "\", \"settleMillis\": 50,"
         + " \"zone\": \"UTC\", \"port\": 0}");
-    Config config = ConfigLoader.load(root, cfg);
-    Files.createDirectories(config.reportsDir());
-    agent = Agent.start(config, Clock.systemUTC(), 0);
-    agent.addStageListener((files, bad, counts) -> files.forEach(f -> staged.add(f.path())));
+    Config config = live.config();
+    agent = live.agent();
+    staged = live.staged();
     TestReports.write(config.reportsDir(), T0);
     assertNotNull(staged.poll(20, TimeUnit.SECONDS), "the first report was not staged");
 

@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.luka02.heartbeat.config.Config;
-import com.luka02.heartbeat.config.ConfigLoader;
-import com.luka02.heartbeat.store.StagedFile;
+import com.luka02.heartbeat.testing.LiveAgent;
 import com.luka02.heartbeat.testing.TestReports;
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -22,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,16 +39,15 @@ class WatcherFaultsTest {
   @TempDir Path root;
   private Config config;
   private Agent agent;
-  private final BlockingQueue<String> staged = new LinkedBlockingQueue<>();
+  private BlockingQueue<String> staged;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void start() throws IOException {
-    Path cfg = root.resolve("config.json");
-    Files.writeString(cfg, "{\"settleMillis\": 50, \"incompleteGraceMillis\": 1000, \"zone\": \"UTC\", \"retentionDays\": 0}");
-    config = ConfigLoader.load(root, cfg);
-    agent = Agent.start(config, Clock.systemUTC(), 0);
-    agent.addStageListener((files, bad, counts) -> files.stream().map(StagedFile::path).forEach(staged::add));
+    LiveAgent live = LiveAgent.start(root, "{\"settleMillis\": 50, \"incompleteGraceMillis\": 1000, \"zone\": \"UTC\", \"retentionDays\": 0}");
+    config = live.config();
+    agent = live.agent();
+    staged = live.staged();
   }
 
   @AfterEach
