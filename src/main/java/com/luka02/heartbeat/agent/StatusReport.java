@@ -2,7 +2,7 @@ package com.luka02.heartbeat.agent;
 
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.store.HistorySpan;
-import com.luka02.heartbeat.store.StagingStore;
+import com.luka02.heartbeat.store.StoreReader;
 import com.luka02.heartbeat.store.StoreStats;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +33,7 @@ public record StatusReport(
   /** Times are shown in the configured zone with their offset, so a reader never converts UTC by hand. */
   private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
 
-  static StatusReport of(Config config, StagingStore store, AgentInfo agent, Instant now, Instant nextRollover) {
+  static StatusReport of(Config config, StoreReader store, AgentInfo agent, Instant now, Instant nextRollover) {
     StoreStats s = store.stats(LocalDate.ofInstant(now, config.zone()));
     HistorySpan h = store.historySpan();
     ZoneId z = config.zone();

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Ingester {
   private static final Logger log = LoggerFactory.getLogger(Ingester.class);
-  /** Files read, parsed and staged together; bounds memory, not transactions (a catch-up commits once). */
+  /** Files read, parsed and staged together; bounds memory (a catch-up commits every {@link #BATCHES_PER_COMMIT}). */
   private static final int BATCH = 4096;
   private static final int BATCHES_PER_COMMIT = 4;
   /** A report dated further ahead than this is not believed. */
@@ -265,7 +265,8 @@ public final class Ingester {
     for (QuarantinedFile q : bad) {
       log.warn("quarantined {}: {}", q.path(), q.reason());
     }
-    listener.committed(parsed, bad, c);
+    StageCounts counts = c;
+    store.afterCommit(() -> listener.committed(parsed, bad, counts)); // a catch-up stages inside its transaction
     return c;
   }
 

@@ -5,7 +5,7 @@ import com.luka02.heartbeat.store.StagedFile;
 
 /** What looking at one heartbeat-named path found. */
 public sealed interface Outcome {
-  /** Size and mtime match what was recorded: not read. */
+  /** Read, and found as already recorded (staged or quarantined with the same bytes): nothing to write. */
   record Unchanged() implements Outcome {}
 
   record Parsed(StagedFile file) implements Outcome {}

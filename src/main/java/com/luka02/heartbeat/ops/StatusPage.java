@@ -3,7 +3,7 @@ package com.luka02.heartbeat.ops;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.luka02.heartbeat.store.QueryResult;
-import com.luka02.heartbeat.store.StagingStore;
+import com.luka02.heartbeat.store.StoreReader;
 import com.luka02.heartbeat.store.StoreStats;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
@@ -40,14 +40,14 @@ final class StatusPage {
   private static final int MAX_ROLLOVERS = 60;
   private static final TypeReference<List<Map<String, Object>>> CHECKS = new TypeReference<>() {};
 
-  private final StagingStore store;
+  private final StoreReader store;
   private final Clock clock;
   private final ZoneId zone;
   private final Duration cadence;
   private final ObjectMapper json;
   private final java.util.function.Supplier<Object> overview;
 
-  StatusPage(StagingStore store, Clock clock, ZoneId zone, Duration cadence, ObjectMapper json,
+  StatusPage(StoreReader store, Clock clock, ZoneId zone, Duration cadence, ObjectMapper json,
       java.util.function.Supplier<Object> overview) {
     this.overview = overview;
     this.store = store;

@@ -30,12 +30,12 @@ final class HistoryView {
    * missing file would fail every query of the view; a missing one is logged.
    */
   static String definition(List<Path> files) {
-    String columns = String.join(", ", quoted(StagingStore.COLUMNS));
+    String columns = String.join(", ", Sql.quoted(Columns.names()));
     StringBuilder sql = new StringBuilder("CREATE OR REPLACE VIEW " + NAME + " AS SELECT " + columns + " FROM heartbeats");
     List<String> present = new ArrayList<>();
     for (Path f : files) {
       if (Files.isRegularFile(f)) {
-        present.add(StagingStore.literal(f.toAbsolutePath().normalize().toString()));
+        present.add(Sql.literal(f.toAbsolutePath().normalize().toString()));
       } else {
         log.warn("{} is missing: the reports of its day, pruned from staging, are not in {}", f, NAME);
       }
@@ -53,9 +53,5 @@ final class HistoryView {
         .append("], union_by_name = true, hive_partitioning = false)) p")
         .append(" WHERE NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h.\"timestamp\" = p.\"timestamp\")");
     return sql.toString();
-  }
-
-  private static List<String> quoted(List<String> names) {
-    return names.stream().map(n -> '"' + n + '"').toList();
   }
 }

@@ -24,13 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * slot until it has really finished, so slow queries can never take more than {@code slots} threads.
  */
 public final class UserQueries implements AutoCloseable {
-  private final StagingStore store;
+  private final QuerySurface reads;
   private final QueryLimits limits;
   private final Semaphore slots;
   private final ExecutorService workers;
 
   public UserQueries(StagingStore store, QueryLimits limits) {
-    this.store = store;
+    this.reads = store.reads();
     this.limits = limits;
     this.slots = new Semaphore(limits.slots());
     AtomicInteger n = new AtomicInteger();
@@ -50,7 +50,7 @@ public final class UserQueries implements AutoCloseable {
   /** Runs one read-only statement within the limits, or throws a {@link QueryException} that says why not. */
   public QueryResult run(String sql) {
     String why;
-    try (Connection c = store.reader()) {
+    try (Connection c = reads.connection()) {
       why = ReadOnlySql.rejection(c, sql);
     } catch (SQLException e) {
       throw new QueryException("cannot check the statement: " + e.getMessage(), e);
@@ -130,7 +130,7 @@ public final class UserQueries implements AutoCloseable {
   }
 
   private QueryResult execute(String sql, Running running) {
-    try (Connection c = store.reader(); Statement s = c.createStatement()) {
+    try (Connection c = reads.connection(); Statement s = c.createStatement()) {
       // A duplicate copies the writer's autocommit, which is off during its transactions: turned on,
       // so that the driver begins no transaction of its own before ours.
       c.setAutoCommit(true);
@@ -150,7 +150,7 @@ public final class UserQueries implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw new QueryException(running.cancelled ? "the query ran past its time limit and was cancelled"
-          : store.explain(e), e);
+          : reads.explain(e), e);
     }
   }
 
@@ -165,7 +165,7 @@ public final class UserQueries implements AutoCloseable {
 
   private QueryResult rows(ResultSet rs, Running running) throws SQLException {
     try (rs) {
-      List<String> columns = StagingStore.columnLabels(rs);
+      List<String> columns = Sql.columnLabels(rs);
       List<List<Object>> rows = new ArrayList<>();
       long bytes = 0;
       while (!running.cancelled && rs.next()) {

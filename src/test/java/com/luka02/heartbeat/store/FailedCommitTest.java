@@ -26,9 +26,9 @@ class FailedCommitTest {
   @TempDir Path root;
 
   /** Ends the transaction under the store's feet just before COMMIT, as a full disk does: DuckDB rolls back itself. */
-  private static StagingStore.Faults abortFirstCommits(int n) {
+  private static Transactions.Faults abortFirstCommits(int n) {
     AtomicInteger left = new AtomicInteger(n);
-    return new StagingStore.Faults() {
+    return new Transactions.Faults() {
       @Override
       public void beforeCommit(Statement s) throws SQLException {
         if (left.getAndDecrement() > 0) {
@@ -38,7 +38,7 @@ class FailedCommitTest {
     };
   }
 
-  private StagingStore open(StagingStore.Faults faults) {
+  private StagingStore open(Transactions.Faults faults) {
     Path db = root.resolve("staging.duckdb");
     return StagingStore.open(db, UTC, List.of(root), faults);
   }
@@ -81,7 +81,7 @@ class FailedCommitTest {
       assertThrows(StoreException.class, () -> store.stage(List.of(FIRST), List.of(), NOW, false));
       assertNotNull(store.stagingFailure());
 
-      store.putState("unrelated", "x", NOW);
+      store.putState(StateKey.AGENT_ALIVE_AT, "x", NOW);
       assertNotNull(store.stagingFailure(), "only staging proves staging works");
 
       store.stage(List.of(FIRST), List.of(), NOW, false);
