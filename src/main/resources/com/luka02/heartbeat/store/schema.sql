@@ -1,5 +1,7 @@
 -- The staging database: the one place its schema is written down.
 -- Applied at every open; each statement is idempotent. Statements are separated by ';' at line end.
+-- The code takes the column list of heartbeats from its CREATE TABLE below (store/Columns.java): keep
+-- one column per line, name then type, and the closing ');' on a line of its own.
 
 -- One row per heartbeat report, keyed by the report's own timestamp (a report is one monitor run).
 -- The first ten columns are those of the old exporter's Parquet files, in their order.
