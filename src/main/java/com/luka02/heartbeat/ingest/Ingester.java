@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Ingester {
   private static final Logger log = LoggerFactory.getLogger(Ingester.class);
-  /** Files read, parsed and staged together; bounds memory (a catch-up commits every {@link #BATCHES_PER_COMMIT}). */
+  /** Files read, parsed and staged together; bounds memory (a catch-up commits once per {@link #BATCHES_PER_COMMIT} batches). */
   private static final int BATCH = 4096;
   private static final int BATCHES_PER_COMMIT = 4;
   /** A report dated further ahead than this is not believed. */
