@@ -6,6 +6,7 @@ import com.luka02.heartbeat.store.DayExport;
 import com.luka02.heartbeat.store.ExportRecord;
 import com.luka02.heartbeat.store.StagingStore;
 import com.luka02.heartbeat.store.StagingStore.ParquetCheck;
+import com.luka02.heartbeat.store.StateKeys;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -26,8 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class Rollover {
   private static final Logger log = LoggerFactory.getLogger(Rollover.class);
   private static final DateTimeFormatter COMPACT = DateTimeFormatter.BASIC_ISO_DATE;
-  static final String ERROR_KEY = "rollover.error";
-  static final String LAST_RUN_KEY = "rollover.last_run";
 
   /** Points where tests inject a crash or a corruption; production uses {@link #NONE}. */
   interface Faults {
@@ -98,10 +97,10 @@ public final class Rollover {
     }
     boolean ok = results.stream().allMatch(DayResult::ok);
     if (ok) {
-      store.putState(ERROR_KEY, null, clock.instant());
+      store.putState(StateKeys.ROLLOVER_ERROR, null, clock.instant());
       prune();
     }
-    store.putState(LAST_RUN_KEY, started.toString(), clock.instant());
+    store.putState(StateKeys.ROLLOVER_LAST_RUN, started.toString(), clock.instant());
     if (!results.isEmpty()) {
       log.info("rollover: {} day(s) exported, {} failed", results.stream().filter(DayResult::ok).count(),
           results.stream().filter(r -> !r.ok()).count());
@@ -200,7 +199,7 @@ public final class Rollover {
   private DayResult failed(DayExport day, long start, String error) {
     DayResult r = new DayResult(day.day(), 0, null, 0, (System.nanoTime() - start) / 1_000_000, error);
     log.error("rollover {}", r.describe());
-    store.putState(ERROR_KEY, r.describe(), clock.instant());
+    store.putState(StateKeys.ROLLOVER_ERROR, r.describe(), clock.instant());
     return r;
   }
 

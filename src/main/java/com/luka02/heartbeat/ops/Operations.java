@@ -12,6 +12,7 @@ import com.luka02.heartbeat.store.QuarantinedFile;
 import com.luka02.heartbeat.store.StageCounts;
 import com.luka02.heartbeat.store.StagedFile;
 import com.luka02.heartbeat.store.StagingStore;
+import com.luka02.heartbeat.store.StateKeys;
 import com.luka02.heartbeat.store.StoreStats;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -38,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Operations implements StageListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Operations.class);
-  static final String ALIVE_KEY = "agent.alive_at";
   private static final Duration WEBHOOK_DRAIN = Duration.ofSeconds(5);
   private static final int DETAIL_CHARS = 160;
   private static final int QUARANTINE_SHOWN = 50;
@@ -123,7 +123,7 @@ public final class Operations implements StageListener, AutoCloseable {
     health.writerRan();
     if (!health.wroteWithin(PROBE_EVERY)) {
       try {
-        store.putState(ALIVE_KEY, now.toString(), now);
+        store.putState(StateKeys.AGENT_ALIVE_AT, now.toString(), now);
         health.wrote(now);
       } catch (RuntimeException e) {
         health.writeFailed(now, e);

@@ -247,7 +247,7 @@ public final class StagingStore implements AutoCloseable {
    * again, so that no row is in two day files and none is missing.
    */
   private void followZone() {
-    Map.Entry<String, Instant> recorded = state("zone");
+    Map.Entry<String, Instant> recorded = state(StateKeys.ZONE);
     String now = zone.getId();
     if (recorded != null && recorded.getKey().equals(now)) {
       return;
@@ -267,7 +267,7 @@ public final class StagingStore implements AutoCloseable {
         }
       });
     }
-    putState("zone", now, Instant.now());
+    putState(StateKeys.ZONE, now, Instant.now());
   }
 
   /**
@@ -1041,7 +1041,7 @@ public final class StagingStore implements AutoCloseable {
       ps.setObject(1, today);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        Map.Entry<String, Instant> err = state(c, "rollover.error");
+        Map.Entry<String, Instant> err = state(c, StateKeys.ROLLOVER_ERROR);
         return new StoreStats(rs.getLong(1), rs.getLong(2), instant(rs, 3), rs.getLong(4), instant(rs, 5),
             err == null ? null : err.getKey(), err == null ? null : err.getValue());
       }
