@@ -1,6 +1,7 @@
 package com.luka02.heartbeat.store;
 
 import com.luka02.heartbeat.report.Heartbeat;
+import com.luka02.heartbeat.report.Status;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -42,11 +43,11 @@ final class RowCsv {
     field(sb, f.fileName());
     field(sb, "heartbeat");
     field(sb, h.timestamp().toString()); // Instant.toString always writes seconds; DuckDB needs them
-    field(sb, h.status());
+    field(sb, h.status().wire());
     field(sb, h.durationMs() == null ? null : h.durationMs().toString());
-    field(sb, h.sectionStatus("Redis"));
-    field(sb, h.sectionStatus("Database"));
-    field(sb, h.sectionStatus("API Endpoints"));
+    field(sb, Status.wireOrNull(h.sectionStatus("Redis")));
+    field(sb, Status.wireOrNull(h.sectionStatus("Database")));
+    field(sb, Status.wireOrNull(h.sectionStatus("API Endpoints")));
     field(sb, h.launchAgent(Heartbeat.OPTIMIZER_AGENT));
     field(sb, h.launchAgent(Heartbeat.DIGEST_AGENT));
     field(sb, StagingStore.checksJson(h.checks()));
