@@ -12,6 +12,7 @@ import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;
 import com.luka02.heartbeat.ingest.Ingester;
 import com.luka02.heartbeat.report.Status;
+import com.luka02.heartbeat.store.QuarantineRow;
 import com.luka02.heartbeat.store.StagingStore;
 import com.luka02.heartbeat.store.StoreException;
 import com.luka02.heartbeat.testing.MutableClock;
@@ -106,6 +107,21 @@ class StoredStatusTest {
 
       assertTrue(e.getMessage().startsWith("the stored checks of " + TestReports.name(T)), e.getMessage());
       assertTrue(e.getMessage().contains("expected a status of ok, warn, error or skipped, found 'fine'"), e.getMessage());
+    }
+  }
+
+  @Test
+  void quarantineRowsAreServedWithTheFieldsInTheirOrder() throws Exception {
+    Path bad = config.reportsDir().resolve(TestReports.name(T.plusSeconds(300)));
+    Files.writeString(bad, "not a report\n");
+    Files.setLastModifiedTime(bad, java.nio.file.attribute.FileTime.from(T));
+    try (StagingStore store = StagingStore.open(config)) {
+      new Ingester(config, store, clock).catchup(CatchupOptions.FULL);
+
+      String served = json.writeValueAsString(QuarantineRow.of(store.quarantineList(5)));
+
+      assertTrue(served.matches("\\[\\{\"path\":\"[^\"]*" + bad.getFileName()
+          + "\",\"reason\":\".+\",\"line\":(\\d+|null),\"seenAt\":\"[^\"]+Z\"}]"), served);
     }
   }
 }
