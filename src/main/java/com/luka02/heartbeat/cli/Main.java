@@ -11,7 +11,7 @@ import com.luka02.heartbeat.config.ConfigException;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.store.QueryException;
 import com.luka02.heartbeat.store.StoreDamagedException;
-import com.luka02.heartbeat.store.StoreException;
+import com.luka02.heartbeat.store.StoreInUseException;
 import java.nio.file.Path;
 import java.time.Clock;
 import picocli.CommandLine;
@@ -96,6 +96,7 @@ public final class Main {
     return cli.execute(args);
   }
 
+  /** The exit code for what a command threw, decided by its type alone: messages are for people. */
   static int exitCode(Throwable e) {
     if (e instanceof ConfigException) {
       return CONFIG;
@@ -103,10 +104,7 @@ public final class Main {
     if (e instanceof StoreDamagedException) {
       return DAMAGED;
     }
-    if (e instanceof AgentRunningException) {
-      return BUSY;
-    }
-    if (e instanceof StoreException && String.valueOf(e.getMessage()).contains("in use by another process")) {
+    if (e instanceof AgentRunningException || e instanceof StoreInUseException) {
       return BUSY;
     }
     return FAILED;

@@ -93,6 +93,197 @@ public record Config(
     return stagingDb.resolveSibling("agent.lock");
   }
 
+  /** A builder that names every setting; {@code root} first, since every path hangs from it. */
+  public static Builder builder(Path root) {
+    return new Builder(root);
+  }
+
+  /**
+   * Sets {@link Config}'s settings by name. Every setting must be given except {@code apiTokenFile};
+   * {@link #build()} names the first one missing. The loader validates values: this only assembles.
+   */
+  public static final class Builder {
+    private final Path root;
+    private Path reportsDir;
+    private Path stagingDb;
+    private Path parquetDir;
+    private Path summaryDir;
+    private Path logDir;
+    private ZoneId zone;
+    private LocalTime rolloverTime;
+    private Integer retentionDays;
+    private Long maxFileBytes;
+    private Duration settle;
+    private Duration incompleteGrace;
+    private Duration reconcileInterval;
+    private Duration cadence;
+    private Integer port;
+    private ParquetLayout layout;
+    private String host;
+    private Duration queryTimeout;
+    private Integer queryMaxRows;
+    private Path apiTokenFile;
+    private Redaction redaction;
+    private Alerting alerting;
+    private SqlLimits sqlLimits;
+    private Lake lake;
+
+    private Builder(Path root) {
+      this.root = root;
+    }
+
+    public Builder reportsDir(Path reportsDir) {
+      this.reportsDir = reportsDir;
+      return this;
+    }
+
+    public Builder stagingDb(Path stagingDb) {
+      this.stagingDb = stagingDb;
+      return this;
+    }
+
+    public Builder parquetDir(Path parquetDir) {
+      this.parquetDir = parquetDir;
+      return this;
+    }
+
+    public Builder summaryDir(Path summaryDir) {
+      this.summaryDir = summaryDir;
+      return this;
+    }
+
+    public Builder logDir(Path logDir) {
+      this.logDir = logDir;
+      return this;
+    }
+
+    public Builder zone(ZoneId zone) {
+      this.zone = zone;
+      return this;
+    }
+
+    public Builder rolloverTime(LocalTime rolloverTime) {
+      this.rolloverTime = rolloverTime;
+      return this;
+    }
+
+    public Builder retentionDays(int retentionDays) {
+      this.retentionDays = retentionDays;
+      return this;
+    }
+
+    public Builder maxFileBytes(long maxFileBytes) {
+      this.maxFileBytes = maxFileBytes;
+      return this;
+    }
+
+    public Builder settle(Duration settle) {
+      this.settle = settle;
+      return this;
+    }
+
+    public Builder incompleteGrace(Duration incompleteGrace) {
+      this.incompleteGrace = incompleteGrace;
+      return this;
+    }
+
+    public Builder reconcileInterval(Duration reconcileInterval) {
+      this.reconcileInterval = reconcileInterval;
+      return this;
+    }
+
+    public Builder cadence(Duration cadence) {
+      this.cadence = cadence;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder layout(ParquetLayout layout) {
+      this.layout = layout;
+      return this;
+    }
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    public Builder queryTimeout(Duration queryTimeout) {
+      this.queryTimeout = queryTimeout;
+      return this;
+    }
+
+    public Builder queryMaxRows(int queryMaxRows) {
+      this.queryMaxRows = queryMaxRows;
+      return this;
+    }
+
+    public Builder apiTokenFile(Path apiTokenFile) {
+      this.apiTokenFile = apiTokenFile;
+      return this;
+    }
+
+    public Builder redaction(Redaction redaction) {
+      this.redaction = redaction;
+      return this;
+    }
+
+    public Builder alerting(Alerting alerting) {
+      this.alerting = alerting;
+      return this;
+    }
+
+    public Builder sqlLimits(SqlLimits sqlLimits) {
+      this.sqlLimits = sqlLimits;
+      return this;
+    }
+
+    public Builder lake(Lake lake) {
+      this.lake = lake;
+      return this;
+    }
+
+    /** The config; throws {@link IllegalStateException} naming the first setting not given. */
+    public Config build() {
+      return new Config(
+          need(root, "root"),
+          need(reportsDir, "reportsDir"),
+          need(stagingDb, "stagingDb"),
+          need(parquetDir, "parquetDir"),
+          need(summaryDir, "summaryDir"),
+          need(logDir, "logDir"),
+          need(zone, "zone"),
+          need(rolloverTime, "rolloverTime"),
+          need(retentionDays, "retentionDays"),
+          need(maxFileBytes, "maxFileBytes"),
+          need(settle, "settle"),
+          need(incompleteGrace, "incompleteGrace"),
+          need(reconcileInterval, "reconcileInterval"),
+          need(cadence, "cadence"),
+          need(port, "port"),
+          need(layout, "layout"),
+          need(host, "host"),
+          need(queryTimeout, "queryTimeout"),
+          need(queryMaxRows, "queryMaxRows"),
+          apiTokenFile,
+          need(redaction, "redaction"),
+          need(alerting, "alerting"),
+          need(sqlLimits, "sqlLimits"),
+          need(lake, "lake"));
+    }
+
+    private static <T> T need(T value, String name) {
+      if (value == null) {
+        throw new IllegalStateException("Config.Builder: " + name + " was not set");
+      }
+      return value;
+    }
+  }
+
   /** A path relative to the root, with forward slashes, as stored in the database. */
   public String relative(Path file) {
     String abs = file.toString();

@@ -126,32 +126,32 @@ public final class ConfigLoader {
       throw invalid(source, "redactPatterns", e.getPattern(), "must be Java regular expressions: " + e.getDescription());
     }
 
-    return new Config(
-        absRoot,
-        dir(absRoot, source, "reportsDir", f.reportsDir, DEFAULT_REPORTS),
-        f.stagingDb != null ? dir(absRoot, source, "stagingDb", f.stagingDb, DEFAULT_STAGING_DB)
-            : StagingLocation.settle(absRoot.resolve(DEFAULT_STAGING_DB), absRoot.resolve(LEGACY_STAGING_DB)),
-        dir(absRoot, source, "parquetDir", f.parquetDir, DEFAULT_PARQUET),
-        dir(absRoot, source, "summaryDir", f.summaryDir, DEFAULT_SUMMARIES),
-        dir(absRoot, source, "logDir", f.logDir, DEFAULT_LOGS),
-        zone,
-        rollover,
-        retention,
-        maxBytes,
-        Duration.ofMillis(settle),
-        Duration.ofMillis(grace),
-        Duration.ofSeconds(reconcile),
-        Duration.ofSeconds(cadence),
-        port,
-        layout,
-        host,
-        Duration.ofSeconds(queryTimeout),
-        maxRows,
-        tokenFile,
-        redaction,
-        alerting(source, f),
-        sqlLimits(source, f),
-        lake(source, f));
+    return Config.builder(absRoot)
+        .reportsDir(dir(absRoot, source, "reportsDir", f.reportsDir, DEFAULT_REPORTS))
+        .stagingDb(f.stagingDb != null ? dir(absRoot, source, "stagingDb", f.stagingDb, DEFAULT_STAGING_DB)
+            : StagingLocation.settle(absRoot.resolve(DEFAULT_STAGING_DB), absRoot.resolve(LEGACY_STAGING_DB)))
+        .parquetDir(dir(absRoot, source, "parquetDir", f.parquetDir, DEFAULT_PARQUET))
+        .summaryDir(dir(absRoot, source, "summaryDir", f.summaryDir, DEFAULT_SUMMARIES))
+        .logDir(dir(absRoot, source, "logDir", f.logDir, DEFAULT_LOGS))
+        .zone(zone)
+        .rolloverTime(rollover)
+        .retentionDays(retention)
+        .maxFileBytes(maxBytes)
+        .settle(Duration.ofMillis(settle))
+        .incompleteGrace(Duration.ofMillis(grace))
+        .reconcileInterval(Duration.ofSeconds(reconcile))
+        .cadence(Duration.ofSeconds(cadence))
+        .port(port)
+        .layout(layout)
+        .host(host)
+        .queryTimeout(Duration.ofSeconds(queryTimeout))
+        .queryMaxRows(maxRows)
+        .apiTokenFile(tokenFile)
+        .redaction(redaction)
+        .alerting(alerting(source, f))
+        .sqlLimits(sqlLimits(source, f))
+        .lake(lake(source, f))
+        .build();
   }
 
   private static Config.SqlLimits sqlLimits(String source, FileConfig f) {

@@ -3,6 +3,7 @@ package com.luka02.heartbeat.export;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.luka02.heartbeat.report.Check;
+import com.luka02.heartbeat.report.Status;
 import com.luka02.heartbeat.store.StagingStore.DayFacts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,8 +49,8 @@ final class Summary {
     md.append("- \u2705 Written to a temporary name and renamed atomically\n\n");
 
     md.append("## Heartbeats by Status\n\n| Status | Count |\n| ------ | ----- |\n");
-    for (String s : List.of("ok", "warn", "error")) {
-      md.append("| ").append(s).append(" | ").append(facts.byStatus().getOrDefault(s, 0L)).append(" |\n");
+    for (Status s : List.of(Status.OK, Status.WARN, Status.ERROR)) {
+      md.append("| ").append(s.wire()).append(" | ").append(facts.byStatus().getOrDefault(s.wire(), 0L)).append(" |\n");
     }
     md.append('\n');
     appendFailures(md, facts.checksJson());
@@ -64,11 +65,11 @@ final class Summary {
     for (String json : checksJson) {
       for (Check c : parse(json)) {
         long[] n = perCheck.computeIfAbsent(c.section() + " / " + c.label(), k -> new long[3]);
-        if ("error".equals(c.status())) {
+        if (c.status() == Status.ERROR) {
           n[0]++;
-        } else if ("warn".equals(c.status())) {
+        } else if (c.status() == Status.WARN) {
           n[1]++;
-        } else if ("skipped".equals(c.status())) {
+        } else if (c.status() == Status.SKIPPED) {
           n[2]++;
         }
       }
@@ -111,7 +112,8 @@ final class Summary {
     try {
       return JSON.readValue(json, CHECKS);
     } catch (IOException e) {
-      throw new UncheckedIOException("checks column is not the JSON this tool writes: " + json, e);
+      String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.toString();
+      throw new UncheckedIOException("checks column is not the JSON this tool writes (" + why + "): " + json, e);
     }
   }
 

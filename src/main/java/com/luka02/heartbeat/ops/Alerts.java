@@ -1,5 +1,6 @@
 package com.luka02.heartbeat.ops;
 
+import com.luka02.heartbeat.report.Status;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -97,7 +98,7 @@ final class Alerts {
    * A report was staged: it may end a silence, and, when it is the newest report, raise or clear the
    * CRITICAL alert. {@code detail} says what failed, for the message.
    */
-  List<Event> onReport(Instant reportTime, String status, String detail, Instant now) {
+  List<Event> onReport(Instant reportTime, Status status, String detail, Instant now) {
     if (lastReport != null && !reportTime.isAfter(lastReport)) {
       return List.of(); // an older report arriving late changes neither silence nor status
     }
@@ -112,14 +113,14 @@ final class Alerts {
         silenceOpen = false;
       }
     }
-    boolean critical = "error".equals(status);
+    boolean critical = status == Status.ERROR;
     if (critical && onCritical && !criticalOpen() && !stale(reportTime, now)) {
       criticalSince = reportTime;
       events.add(new Event(Kind.CRITICAL, true, now,
           "The heartbeat of " + local(reportTime, now) + " says CRITICAL" + (detail == null || detail.isBlank() ? "." : ": " + detail)));
     } else if (!critical && criticalOpen()) {
       events.add(new Event(Kind.CRITICAL, false, now, "Status cleared: the heartbeat of " + local(reportTime, now) + " says "
-          + ("warn".equals(status) ? "WARNINGS" : "HEALTHY") + " (CRITICAL since " + local(criticalSince, now) + ")."));
+          + (status == Status.WARN ? "WARNINGS" : "HEALTHY") + " (CRITICAL since " + local(criticalSince, now) + ")."));
       criticalSince = null;
     }
     return events;

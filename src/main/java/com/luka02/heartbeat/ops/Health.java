@@ -23,10 +23,21 @@ final class Health {
    * The answer of {@code /health}; {@code problems} is empty exactly when healthy. {@code warnings}
    * do not make it unhealthy (the log file cannot be written, say).
    */
-  record Report(String status, boolean watching, boolean storeWritable, Instant lastStoreWrite,
+  record Report(State status, boolean watching, boolean storeWritable, Instant lastStoreWrite,
       List<String> problems, List<String> warnings) {
     boolean healthy() {
       return problems.isEmpty();
+    }
+  }
+
+  /** The agent's own state, kept apart from the monitored system's {@code report.Status}. */
+  enum State {
+    OK, UNHEALTHY;
+
+    /** {@code ok} or {@code unhealthy}, as {@code /health} and the page's badge spell it. */
+    @com.fasterxml.jackson.annotation.JsonValue
+    String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 
@@ -118,7 +129,7 @@ final class Health {
       problems.add("staging fails: " + staging + nextStep(staging));
     }
     boolean writable = error == null && staging == null && sinceRun.compareTo(writeOverdue) <= 0;
-    return new Report(problems.isEmpty() ? "ok" : "unhealthy", folder && watcher, writable, lastWrite,
+    return new Report(problems.isEmpty() ? State.OK : State.UNHEALTHY, folder && watcher, writable, lastWrite,
         List.copyOf(problems), List.copyOf(warnings));
   }
 }

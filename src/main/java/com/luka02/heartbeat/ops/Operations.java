@@ -8,7 +8,10 @@ import com.luka02.heartbeat.export.DayResult;
 import com.luka02.heartbeat.ingest.StageListener;
 import com.luka02.heartbeat.report.Check;
 import com.luka02.heartbeat.report.Heartbeat;
+import com.luka02.heartbeat.report.Status;
+import com.luka02.heartbeat.store.QuarantineRow;
 import com.luka02.heartbeat.store.QuarantinedFile;
+import com.luka02.heartbeat.store.ReportRow;
 import com.luka02.heartbeat.store.StageCounts;
 import com.luka02.heartbeat.store.StagedFile;
 import com.luka02.heartbeat.store.StagingStore;
@@ -204,7 +207,7 @@ public final class Operations implements StageListener, AutoCloseable {
   /** What a report says failed, on one line: {@code Database: Database file not found; ...}. */
   private static String failures(Heartbeat h) {
     return h.checks().stream()
-        .filter(c -> "error".equals(c.status()))
+        .filter(c -> c.status() == Status.ERROR)
         .map(Operations::oneLine)
         .collect(Collectors.joining("; "));
   }
@@ -270,9 +273,8 @@ public final class Operations implements StageListener, AutoCloseable {
   private Object overview() {
     Instant now = clock.instant();
     StoreStats stats = store.stats(LocalDate.ofInstant(now, config.zone()));
-    return Overview.of(health.check(), alertState, store.latestReport(), store.statusSince(),
-        store.quarantineList(QUARANTINE_SHOWN),
-        stats.quarantined(), config.zone(), now);
+    return Overview.of(health.check(), alertState, ReportRow.latest(store.latestReport(), json), store.statusSince(),
+        QuarantineRow.of(store.quarantineList(QUARANTINE_SHOWN)), stats.quarantined(), config.zone(), now);
   }
 
   /** {@code GET /} and the page's files: they hold no data, only code that fetches it. */

@@ -1,10 +1,11 @@
 package com.luka02.heartbeat.ops;
 
-import com.luka02.heartbeat.store.QueryResult;
+import com.luka02.heartbeat.report.Status;
+import com.luka02.heartbeat.store.QuarantineRow;
+import com.luka02.heartbeat.store.ReportRow;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +21,12 @@ final class Overview {
   enum MonitoredState { HEALTHY, WARNINGS, CRITICAL, SILENT, NO_REPORTS }
 
   /**
-   * @param latest the newest report (as {@code StagingStore.latestReport}), or no row
+   * @param latest the newest report, or null when there is none
    * @param statusSince when the newest report's status began (the first of the run of reports saying it)
    * @param quarantine the newest quarantine entries (as {@code StagingStore.quarantineList})
    */
-  static Map<String, Object> of(Health.Report agent, Alerts.State alerts, QueryResult latest, Instant statusSince,
-      QueryResult quarantine, long quarantineTotal, ZoneId zone, Instant now) {
+  static Map<String, Object> of(Health.Report agent, Alerts.State alerts, ReportRow latest, Instant statusSince,
+      List<QuarantineRow> quarantine, long quarantineTotal, ZoneId zone, Instant now) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("zone", zone.getId());
     out.put("offset", zone.getRules().getOffset(now).getId());
@@ -35,14 +36,14 @@ final class Overview {
     monitored.put("statusSince", statusSince);
     out.put("monitored", monitored);
     out.put("quarantineTotal", quarantineTotal);
-    out.put("quarantine", quarantine(quarantine));
+    out.put("quarantine", quarantine);
     return out;
   }
 
-  private static Map<String, Object> monitored(Alerts.State alerts, QueryResult latest, Instant now) {
+  private static Map<String, Object> monitored(Alerts.State alerts, ReportRow latest, Instant now) {
     Map<String, Object> m = new LinkedHashMap<>();
-    Instant last = latest.rows().isEmpty() ? null : Instant.ofEpochMilli(((Number) latest.rows().get(0).get(0)).longValue());
-    String status = latest.rows().isEmpty() ? null : (String) latest.rows().get(0).get(2);
+    Instant last = latest == null ? null : latest.at();
+    Status status = latest == null ? null : latest.status();
     m.put("state", state(alerts, status).name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
     m.put("lastReport", last);
     m.put("lastReportStatus", status);
@@ -52,7 +53,7 @@ final class Overview {
     return m;
   }
 
-  static MonitoredState state(Alerts.State alerts, String lastStatus) {
+  static MonitoredState state(Alerts.State alerts, Status lastStatus) {
     if (alerts.silenceOpen()) {
       return MonitoredState.SILENT;
     }
@@ -60,9 +61,9 @@ final class Overview {
       return MonitoredState.NO_REPORTS;
     }
     return switch (lastStatus) {
-      case "error" -> MonitoredState.CRITICAL;
-      case "warn" -> MonitoredState.WARNINGS;
-      default -> MonitoredState.HEALTHY;
+      case ERROR -> MonitoredState.CRITICAL;
+      case WARN -> MonitoredState.WARNINGS;
+      case OK, SKIPPED -> MonitoredState.HEALTHY;
     };
   }
 
@@ -71,18 +72,5 @@ final class Overview {
     a.put("open", open);
     a.put("since", open ? since : null);
     return a;
-  }
-
-  private static List<Map<String, Object>> quarantine(QueryResult r) {
-    List<Map<String, Object>> out = new ArrayList<>(r.rows().size());
-    for (List<Object> row : r.rows()) {
-      Map<String, Object> q = new LinkedHashMap<>();
-      q.put("path", row.get(0));
-      q.put("reason", row.get(1));
-      q.put("line", row.get(2));
-      q.put("seenAt", Instant.ofEpochMilli(((Number) row.get(3)).longValue()));
-      out.add(q);
-    }
-    return out;
   }
 }

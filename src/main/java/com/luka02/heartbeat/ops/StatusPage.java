@@ -1,9 +1,9 @@
 package com.luka02.heartbeat.ops;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.luka02.heartbeat.store.QueryResult;
 import com.luka02.heartbeat.store.StoreReader;
+import com.luka02.heartbeat.store.ReportRow;
 import com.luka02.heartbeat.store.StoreStats;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
@@ -38,7 +38,6 @@ final class StatusPage {
       "/static/status.css", "status.css text/css");
   private static final int MAX_HOURS = 24 * 14;
   private static final int MAX_ROLLOVERS = 60;
-  private static final TypeReference<List<Map<String, Object>>> CHECKS = new TypeReference<>() {};
 
   private final StoreReader store;
   private final Clock clock;
@@ -119,38 +118,33 @@ final class StatusPage {
   Timeline timeline(int hours) {
     Instant to = clock.instant();
     Instant from = to.minus(Duration.ofHours(hours));
-    QueryResult r = store.reportsBetween(from, to, hours * 3600);
-    List<Timeline.Report> reports = new ArrayList<>(r.rows().size());
-    for (List<Object> row : r.rows()) {
-      List<Timeline.Check> checks = new ArrayList<>();
-      for (Map<String, Object> c : parseChecks(row.get(3))) {
-        checks.add(new Timeline.Check(String.valueOf(c.get("section")), String.valueOf(c.get("label")),
-            (String) c.get("status")));
-      }
-      reports.add(new Timeline.Report(Instant.ofEpochMilli(((Number) row.get(0)).longValue()), (String) row.get(1),
-          (String) row.get(2), checks, row.get(4) == null ? null : ((Number) row.get(4)).intValue()));
+    List<ReportRow> rows = ReportRow.timeline(store.reportsBetween(from, to, hours * 3600), json);
+    List<Timeline.Report> reports = new ArrayList<>(rows.size());
+    for (ReportRow row : rows) {
+      List<Timeline.Check> checks = row.checks().stream()
+          .map(c -> new Timeline.Check(c.section(), c.label(), c.status())).toList();
+      reports.add(new Timeline.Report(row.at(), row.filename(), row.status(), checks, row.durationMs()));
     }
     return Timeline.of(reports, from, to, cadence);
   }
 
   /** The newest report with every check and its full message; null fields when there is none. */
   Map<String, Object> latest() {
-    QueryResult r = store.latestReport();
+    ReportRow row = ReportRow.latest(store.latestReport(), json);
     Map<String, Object> out = new LinkedHashMap<>();
-    if (r.rows().isEmpty()) {
+    if (row == null) {
       out.put("report", null);
       return out;
     }
-    List<Object> row = r.rows().get(0);
     Map<String, Object> report = new LinkedHashMap<>();
-    report.put("timestamp", Instant.ofEpochMilli(((Number) row.get(0)).longValue()));
-    report.put("filename", row.get(1));
-    report.put("status", row.get(2));
-    report.put("durationMs", row.get(3));
-    report.put("checks", parseChecks(row.get(4)));
-    report.put("summary", row.get(5));
-    report.put("sourcePath", row.get(6));
-    report.put("ingestedAt", Instant.ofEpochMilli(((Number) row.get(7)).longValue()));
+    report.put("timestamp", row.at());
+    report.put("filename", row.filename());
+    report.put("status", row.status());
+    report.put("durationMs", row.durationMs());
+    report.put("checks", row.checks());
+    report.put("summary", row.summary());
+    report.put("sourcePath", row.sourcePath());
+    report.put("ingestedAt", row.ingestedAt());
     out.put("report", report);
     return out;
   }
@@ -162,17 +156,6 @@ final class StatusPage {
     out.put("lastError", stats.lastRolloverError());
     out.put("lastErrorAt", stats.lastRolloverErrorAt());
     return out;
-  }
-
-  private List<Map<String, Object>> parseChecks(Object value) {
-    if (value == null) {
-      return List.of();
-    }
-    try {
-      return json.readValue(value.toString(), CHECKS);
-    } catch (IOException e) {
-      throw new IllegalStateException("a stored checks column is not JSON: " + e.getMessage(), e);
-    }
   }
 
   private static int intParam(Map<String, String> params, String name, int fallback, int min, int max) {

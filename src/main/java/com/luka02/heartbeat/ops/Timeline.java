@@ -1,5 +1,6 @@
 package com.luka02.heartbeat.ops;
 
+import com.luka02.heartbeat.report.Status;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,8 @@ import java.util.Set;
 record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes, List<Point> reports, List<Gap> gaps,
     Double coveragePercent) {
   static final String OVERALL = "Overall";
+  /** What the page draws for a check without a status marker we know; never stored. */
+  static final String UNKNOWN = "unknown";
 
   /**
    * A lane; {@code section} and {@code label} are null for the overall status. {@code uptimePercent}
@@ -23,18 +26,21 @@ record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes,
    */
   record Lane(String name, String section, String label, Double uptimePercent) {}
 
-  /** One report: its overall status, its duration (null when not stated) and each check's status by lane name. */
-  record Point(Instant at, String file, String status, Integer durationMs, Map<String, String> checks) {}
+  /**
+   * One report: its overall status, its duration (null when not stated) and each check's status by lane
+   * name, as the page spells it ({@link Status#wire()}, or {@link #UNKNOWN}).
+   */
+  record Point(Instant at, String file, Status status, Integer durationMs, Map<String, String> checks) {}
 
   /** A stretch with no report although one was due. */
   record Gap(Instant from, Instant to, long seconds) {}
 
   /** One check of one report, as stored in the {@code checks} column. */
-  record Check(String section, String label, String status) {}
+  record Check(String section, String label, Status status) {}
 
   /** A report as read from the store. */
-  record Report(Instant at, String file, String status, List<Check> checks, Integer durationMs) {
-    Report(Instant at, String file, String status, List<Check> checks) {
+  record Report(Instant at, String file, Status status, List<Check> checks, Integer durationMs) {
+    Report(Instant at, String file, Status status, List<Check> checks) {
       this(at, file, status, checks, null);
     }
   }
@@ -62,7 +68,7 @@ record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes,
       Map<String, String> cells = new LinkedHashMap<>();
       for (Check c : r.checks()) {
         String name = labels.get(c.section()).size() == 1 ? c.section() : c.section() + " / " + c.label();
-        cells.putIfAbsent(name, c.status() == null ? "unknown" : c.status());
+        cells.putIfAbsent(name, c.status() == null ? UNKNOWN : c.status().wire());
       }
       points.add(new Point(r.at(), r.file(), r.status(), r.durationMs(), cells));
     }
@@ -78,12 +84,12 @@ record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes,
     long ok = 0;
     long judged = 0;
     for (Point p : points) {
-      String status = lane.section() == null ? p.status() : p.checks().get(lane.name());
-      if (status == null || "skipped".equals(status)) {
+      String status = lane.section() == null ? Status.wireOrNull(p.status()) : p.checks().get(lane.name());
+      if (status == null || Status.SKIPPED.wire().equals(status)) {
         continue;
       }
       judged++;
-      ok += "ok".equals(status) || "loaded".equals(status) ? 1 : 0;
+      ok += Status.OK.wire().equals(status) ? 1 : 0;
     }
     return judged == 0 ? null : round(100.0 * ok / judged);
   }

@@ -10,7 +10,7 @@ import java.util.List;
  */
 public record Heartbeat(
     Instant timestamp,
-    String status,
+    Status status,
     Integer durationMs,
     List<Check> checks,
     String summary,
@@ -20,7 +20,7 @@ public record Heartbeat(
   public static final String DIGEST_AGENT = "com.02luka.digest";
 
   /** The status of the first bullet of {@code section}, or null when the section is absent. */
-  public String sectionStatus(String section) {
+  public Status sectionStatus(String section) {
     for (Check c : checks) {
       if (c.section().equals(section)) {
         return c.status();
@@ -44,20 +44,20 @@ public record Heartbeat(
       bullets++;
     }
     // In CI the monitor replaces every agent with one "Status: Skipped in CI" bullet.
-    if (bullets == 1 && "skipped".equals(only.status())) {
+    if (bullets == 1 && only.status() == Status.SKIPPED) {
       return "skipped";
     }
     return null;
   }
 
-  private static String agentState(String status) {
+  private static String agentState(Status status) {
     if (status == null) {
       return null;
     }
     return switch (status) {
-      case "ok" -> "loaded";
-      case "skipped" -> "skipped";
-      default -> "not_loaded";
+      case OK -> "loaded";
+      case SKIPPED -> "skipped";
+      case WARN, ERROR -> "not_loaded";
     };
   }
 }

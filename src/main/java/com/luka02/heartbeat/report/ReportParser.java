@@ -55,7 +55,7 @@ public final class ReportParser {
     String[] lines = text.replace("\r\n", "\n").split("\n", -1);
     int headerEnd = headerEnd(lines);
     Instant timestamp = null;
-    String status = null;
+    Status status = null;
     Integer duration = null;
     int statusLine = 0;
     for (int i = 0; i < headerEnd; i++) {
@@ -167,7 +167,7 @@ public final class ReportParser {
     }
   }
 
-  private static String parseStatus(int line, String value) throws ReportFormatException {
+  private static Status parseStatus(int line, String value) throws ReportFormatException {
     Matcher m = STATUS_WORD.matcher(value);
     if (!m.find()) {
       throw new ReportFormatException(line,
@@ -175,9 +175,9 @@ public final class ReportParser {
               + abbreviate(value) + "'");
     }
     return switch (m.group(1)) {
-      case "HEALTHY" -> "ok";
-      case "WARNINGS" -> "warn";
-      default -> "error";
+      case "HEALTHY" -> Status.OK;
+      case "WARNINGS" -> Status.WARN;
+      default -> Status.ERROR;
     };
   }
 
@@ -204,19 +204,19 @@ public final class ReportParser {
   }
 
   private static Check check(String section, String label, String rawMessage) {
-    String status;
+    Status status;
     String message;
     if (rawMessage.startsWith(OK)) {
-      status = "ok";
+      status = Status.OK;
       message = rawMessage.substring(OK.length());
     } else if (rawMessage.startsWith(WARN)) {
-      status = "warn";
+      status = Status.WARN;
       message = rawMessage.substring(WARN.length());
       if (message.startsWith(VARIATION_SELECTOR)) {
         message = message.substring(VARIATION_SELECTOR.length());
       }
     } else if (rawMessage.startsWith(ERROR)) {
-      status = "error";
+      status = Status.ERROR;
       message = rawMessage.substring(ERROR.length());
     } else {
       status = null;
@@ -225,7 +225,7 @@ public final class ReportParser {
     message = message.strip();
     // The monitor draws "skipped" with the error emoji; the words are what count.
     if (status != null && saysSkipped(firstLine(message))) {
-      status = "skipped";
+      status = Status.SKIPPED;
     }
     return new Check(section, label, status, message);
   }

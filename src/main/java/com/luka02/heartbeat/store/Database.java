@@ -142,16 +142,18 @@ final class Database {
       if (StoreDamagedException.isDamage(e.getMessage())) {
         throw new StoreDamagedException(file, e.getMessage(), e);
       }
-      throw new StoreException(describeOpenFailure(file, e), e);
+      throw describeOpenFailure(file, e);
     }
   }
 
-  private static String describeOpenFailure(Path file, SQLException e) {
+  /** DuckDB says a lock conflict only in words: they are read here, once, and become a type. */
+  private static StoreException describeOpenFailure(Path file, SQLException e) {
     String msg = String.valueOf(e.getMessage());
     if (msg.contains("Conflicting lock")) {
       int at = msg.indexOf("Conflicting lock");
-      return "staging database " + file + " is in use by another process: " + msg.substring(at).strip();
+      return new StoreInUseException(
+          "staging database " + file + " is in use by another process: " + msg.substring(at).strip(), e);
     }
-    return "cannot open staging database " + file + ": " + msg;
+    return new StoreException("cannot open staging database " + file + ": " + msg, e);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.luka02.heartbeat.report.Check;
 import com.luka02.heartbeat.report.Heartbeat;
+import com.luka02.heartbeat.report.Status;
 import com.luka02.heartbeat.store.Columns.Column;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -53,11 +54,11 @@ final class RowCsv {
     field(sb, f.fileName());
     field(sb, "heartbeat");
     field(sb, h.timestamp().toString()); // Instant.toString always writes seconds; DuckDB needs them
-    field(sb, h.status());
+    field(sb, h.status().wire());
     field(sb, h.durationMs() == null ? null : h.durationMs().toString());
-    field(sb, h.sectionStatus("Redis"));
-    field(sb, h.sectionStatus("Database"));
-    field(sb, h.sectionStatus("API Endpoints"));
+    field(sb, Status.wireOrNull(h.sectionStatus("Redis")));
+    field(sb, Status.wireOrNull(h.sectionStatus("Database")));
+    field(sb, Status.wireOrNull(h.sectionStatus("API Endpoints")));
     field(sb, h.launchAgent(Heartbeat.OPTIMIZER_AGENT));
     field(sb, h.launchAgent(Heartbeat.DIGEST_AGENT));
     field(sb, checksJson(h.checks()));

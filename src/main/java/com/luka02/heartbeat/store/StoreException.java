@@ -1,7 +1,7 @@
 package com.luka02.heartbeat.store;
 
 /** A failure of the staging database, with the database file named. */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   public StoreException(String message, Throwable cause) {

@@ -1,5 +1,6 @@
 package com.luka02.heartbeat.bench;
 
+import com.luka02.heartbeat.report.Status;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -107,8 +108,8 @@ class CorpusTest {
       Heartbeat h = ReportParser.parse(f.content().getBytes(StandardCharsets.UTF_8));
       assertAll(f.relativePath(),
           () -> assertEquals(f.timestamp(), h.timestamp()),
-          () -> assertEquals(f.kind().status, h.status()),
-          () -> assertEquals(f.kind().databaseStatus, h.sectionStatus("Database")),
+          () -> assertEquals(f.kind().status, h.status().wire()),
+          () -> assertEquals(f.kind().databaseStatus, Status.wireOrNull(h.sectionStatus("Database"))),
           () -> assertEquals(f.durationMs(), h.durationMs()),
           () -> assertTrue(h.complete()));
     }

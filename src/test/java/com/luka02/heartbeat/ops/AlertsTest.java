@@ -1,5 +1,6 @@
 package com.luka02.heartbeat.ops;
 
+import com.luka02.heartbeat.report.Status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,7 +49,7 @@ class AlertsTest {
 
     assertTrue(message.startsWith("No heartbeat for 18 min (the monitor reports every 5 min; alerting after 15 min)"), message);
     assertTrue(message.endsWith("the last report is from 16:59 +07:00."), message);
-    String critical = bangkok.onReport(at(20), "error", "Database: gone", at(20)).get(1).message();
+    String critical = bangkok.onReport(at(20), Status.ERROR, "Database: gone", at(20)).get(1).message();
     assertTrue(critical.startsWith("The heartbeat of 17:20 +07:00 says CRITICAL"), critical);
   }
 
@@ -56,7 +57,7 @@ class AlertsTest {
   void silenceSeenByOneCheckOnlyIsNotAlerted() {
     alerts.tick(at(20)); // a Mac waking from sleep: the monitor's missed run has not landed yet
 
-    assertEquals(List.of(), alerts.onReport(at(20), "ok", "", at(20)));
+    assertEquals(List.of(), alerts.onReport(at(20), Status.OK, "", at(20)));
     assertEquals(List.of(), alerts.tick(at(21)));
   }
 
@@ -74,11 +75,11 @@ class AlertsTest {
     alerts.tick(at(20));
     alerts.tick(at(21));
 
-    List<Event> events = alerts.onReport(at(30), "ok", "", at(30));
+    List<Event> events = alerts.onReport(at(30), Status.OK, "", at(30));
 
     assertEvent(Kind.SILENCE, false, events);
     assertTrue(events.get(0).message().contains("after 31 min of silence"), events.get(0).message());
-    assertEquals(List.of(), alerts.onReport(at(35), "ok", "", at(35)));
+    assertEquals(List.of(), alerts.onReport(at(35), Status.OK, "", at(35)));
     assertEquals(List.of(), alerts.tick(at(36)));
   }
 
@@ -87,7 +88,7 @@ class AlertsTest {
     alerts.tick(at(60));
     alerts.tick(at(61));
 
-    assertEquals(List.of(), alerts.onReport(at(10), "ok", "", at(62)), "a report 52 minutes late");
+    assertEquals(List.of(), alerts.onReport(at(10), Status.OK, "", at(62)), "a report 52 minutes late");
     assertTrue(alerts.silenceOpen());
   }
 
@@ -103,22 +104,22 @@ class AlertsTest {
 
   @Test
   void criticalReportAlertsOnceAndAClearReportRecovers() {
-    List<Event> raised = alerts.onReport(at(1), "error", "Database: Database file not found", at(1));
+    List<Event> raised = alerts.onReport(at(1), Status.ERROR, "Database: Database file not found", at(1));
 
     assertEvent(Kind.CRITICAL, true, raised);
     assertTrue(raised.get(0).message().endsWith("says CRITICAL: Database: Database file not found"),
         raised.get(0).message());
-    assertEquals(List.of(), alerts.onReport(at(6), "error", "still", at(6)));
-    List<Event> cleared = alerts.onReport(at(11), "warn", "", at(11));
+    assertEquals(List.of(), alerts.onReport(at(6), Status.ERROR, "still", at(6)));
+    List<Event> cleared = alerts.onReport(at(11), Status.WARN, "", at(11));
     assertEvent(Kind.CRITICAL, false, cleared);
     assertTrue(cleared.get(0).message().contains("says WARNINGS"), cleared.get(0).message());
   }
 
   @Test
   void olderReportNeitherRaisesNorClearsCritical() {
-    alerts.onReport(at(10), "error", "", at(10));
+    alerts.onReport(at(10), Status.ERROR, "", at(10));
 
-    assertEquals(List.of(), alerts.onReport(at(5), "ok", "", at(11)));
+    assertEquals(List.of(), alerts.onReport(at(5), Status.OK, "", at(11)));
     assertTrue(alerts.criticalOpen());
   }
 
@@ -126,13 +127,13 @@ class AlertsTest {
   void criticalIsNotAlertedWhenDisabled() {
     Alerts quiet = new Alerts(CADENCE, 3, false, START, LAST);
 
-    assertEquals(List.of(), quiet.onReport(at(1), "error", "", at(1)));
+    assertEquals(List.of(), quiet.onReport(at(1), Status.ERROR, "", at(1)));
   }
 
   @Test
   void criticalReportOlderThanTheThresholdIsHistoryNotAnAlert() {
     Alerts catchingUp = new Alerts(CADENCE, 3, true, START, null);
 
-    assertEquals(List.of(), catchingUp.onReport(START.minus(Duration.ofHours(5)), "error", "", START));
+    assertEquals(List.of(), catchingUp.onReport(START.minus(Duration.ofHours(5)), Status.ERROR, "", START));
   }
 }

@@ -1,5 +1,6 @@
 package com.luka02.heartbeat.ops;
 
+import com.luka02.heartbeat.report.Status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.luka02.heartbeat.ops.Overview.MonitoredState;
@@ -13,14 +14,14 @@ class OverviewTest {
 
   @Test
   void newestReportDecides_whenNoSilence() {
-    assertEquals(MonitoredState.CRITICAL, Overview.state(QUIET, "error"));
-    assertEquals(MonitoredState.WARNINGS, Overview.state(QUIET, "warn"));
-    assertEquals(MonitoredState.HEALTHY, Overview.state(QUIET, "ok"));
+    assertEquals(MonitoredState.CRITICAL, Overview.state(QUIET, Status.ERROR));
+    assertEquals(MonitoredState.WARNINGS, Overview.state(QUIET, Status.WARN));
+    assertEquals(MonitoredState.HEALTHY, Overview.state(QUIET, Status.OK));
     assertEquals(MonitoredState.NO_REPORTS, Overview.state(QUIET, null));
   }
 
   @Test
   void anOpenSilenceAlert_outranksAHealthyLastReport() {
-    assertEquals(MonitoredState.SILENT, Overview.state(new Alerts.State(true, T, null), "ok"));
+    assertEquals(MonitoredState.SILENT, Overview.state(new Alerts.State(true, T, null), Status.OK));
   }
 }

@@ -1,5 +1,6 @@
 package com.luka02.heartbeat.ops;
 
+import com.luka02.heartbeat.report.Status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -15,11 +16,11 @@ class TimelineTest {
   private static final Instant TO = FROM.plus(Duration.ofHours(24));
 
   private static Timeline.Report report(Instant at, Timeline.Check... checks) {
-    return new Timeline.Report(at, "heartbeat.md", "ok", List.of(checks));
+    return new Timeline.Report(at, "heartbeat.md", Status.OK, List.of(checks));
   }
 
   private static Timeline.Check check(String section, String label, String status) {
-    return new Timeline.Check(section, label, status);
+    return new Timeline.Check(section, label, Status.fromWireOrNull(status));
   }
 
   @Test

@@ -29,8 +29,9 @@ class ReportParserTest {
 
   /** The row's columns a report decides, as FORMAT.md lists them (filename and report_type aside). */
   private static List<Object> row(Heartbeat h) {
-    return Arrays.asList(h.timestamp().toString(), h.status(), h.durationMs(), h.sectionStatus("Redis"),
-        h.sectionStatus("Database"), h.sectionStatus("API Endpoints"),
+    return Arrays.asList(h.timestamp().toString(), h.status().wire(), h.durationMs(),
+        Status.wireOrNull(h.sectionStatus("Redis")), Status.wireOrNull(h.sectionStatus("Database")),
+        Status.wireOrNull(h.sectionStatus("API Endpoints")),
         h.launchAgent(Heartbeat.OPTIMIZER_AGENT), h.launchAgent(Heartbeat.DIGEST_AGENT));
   }
 
@@ -111,14 +112,14 @@ class ReportParserTest {
     Heartbeat h = ReportParser.parse(Reports.real(Reports.STACK_TRACE));
 
     List<Check> api = h.checks().stream().filter(c -> c.section().equals("API Endpoints")).toList();
-    assertEquals(List.of(new Check("API Endpoints", "API Health", "warn", "Endpoint not responding")), api);
+    assertEquals(List.of(new Check("API Endpoints", "API Health", Status.WARN, "Endpoint not responding")), api);
   }
 
   @Test
   void ciRunIsSkippedEverywhereTheMonitorSkipped() throws ReportFormatException {
     Heartbeat h = ReportParser.parse(Reports.real("heartbeat_2025-10-27_19-42-00.md"));
 
-    assertEquals(new Check("LaunchAgents", "Status", "skipped", "Skipped in CI"), h.checks().get(h.checks().size() - 1));
+    assertEquals(new Check("LaunchAgents", "Status", Status.SKIPPED, "Skipped in CI"), h.checks().get(h.checks().size() - 1));
     assertEquals(Arrays.asList("skipped", "skipped", "warn", "skipped", "skipped"), row(h).subList(3, 8));
   }
 
@@ -164,9 +165,9 @@ class ReportParserTest {
     Heartbeat h = ReportParser.parse(text);
 
     assertEquals(List.of(
-        new Check("Redis", "Status", "ok", "Redis responding"),
-        new Check("Disk", "Usage", "warn", "91% full"),
-        new Check("Database", "Status", "ok", "Database file exists")), h.checks().subList(0, 3));
+        new Check("Redis", "Status", Status.OK, "Redis responding"),
+        new Check("Disk", "Usage", Status.WARN, "91% full"),
+        new Check("Database", "Status", Status.OK, "Database file exists")), h.checks().subList(0, 3));
   }
 
   @Test
@@ -188,10 +189,10 @@ class ReportParserTest {
 
     Heartbeat h = ReportParser.parse(text);
 
-    assertEquals("error", h.sectionStatus("Redis"));
-    assertEquals("ok", h.sectionStatus("Database"));
+    assertEquals(Status.ERROR, h.sectionStatus("Redis"));
+    assertEquals(Status.OK, h.sectionStatus("Database"));
     assertEquals(List.of("Database/ok", "Redis/error", "Database/error"),
-        h.checks().stream().limit(3).map(c -> c.section() + "/" + c.status()).toList());
+        h.checks().stream().limit(3).map(c -> c.section() + "/" + c.status().wire()).toList());
   }
 
   @Test
@@ -293,7 +294,7 @@ class ReportParserTest {
     Heartbeat h = ReportParser.parse(cut);
 
     assertFalse(h.complete());
-    assertEquals("ok", h.status());
+    assertEquals(Status.OK, h.status());
   }
 
   @ParameterizedTest

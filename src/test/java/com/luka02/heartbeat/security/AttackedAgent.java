@@ -4,6 +4,7 @@ import com.luka02.heartbeat.agent.Agent;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;
+import com.luka02.heartbeat.store.StateKey;
 import com.luka02.heartbeat.testing.MutableClock;
 import com.luka02.heartbeat.testing.TestReports;
 import java.io.IOException;
@@ -64,7 +65,7 @@ final class AttackedAgent implements AutoCloseable {
   String effects() throws IOException {
     return rows("SELECT count(*), max(ingested_at), (SELECT max(seen_at) FROM seen_files) FROM heartbeats")
         + rows("SELECT day, row_count, exported_at FROM exports ORDER BY day")
-        + rows("SELECT key, value, updated_at FROM agent_state WHERE key <> 'agent.alive_at' ORDER BY key")
+        + rows("SELECT key, value, updated_at FROM agent_state WHERE key <> '" + StateKey.AGENT_ALIVE_AT.key() + "' ORDER BY key")
         + files(config.parquetDir(), ".parquet") + files(config.summaryDir(), ".md");
   }
 
