@@ -109,6 +109,15 @@ public final class Rollover {
     return results;
   }
 
+  /** What {@code rollover} does, or with {@code dryRun} would do: every due day, or only {@code date}. */
+  public RolloverReport report(LocalDate date, boolean dryRun) {
+    if (dryRun) {
+      List<DayExport> days = date == null ? plan() : List.of(planDay(date));
+      return new RolloverReport(true, days.stream().map(DayResult::planned).toList());
+    }
+    return new RolloverReport(false, date == null ? runDue() : List.of(exportDay(date)));
+  }
+
   /** Exports one day whatever the ledger says. */
   public DayResult exportDay(LocalDate day) {
     DayExport staged = exportable(store.stagedDay(day));
