@@ -14,6 +14,8 @@ import com.luka02.heartbeat.ingest.Outcome;
 import com.luka02.heartbeat.ingest.QuickCheck;
 import com.luka02.heartbeat.ingest.StageListener;
 import com.luka02.heartbeat.ops.Operations;
+import com.luka02.heartbeat.serve.ApiServer;
+import com.luka02.heartbeat.serve.ApiToken;
 import com.luka02.heartbeat.store.QueryResult;
 import com.luka02.heartbeat.store.StagingStore;
 import com.luka02.heartbeat.store.UserQueries;
@@ -157,7 +159,8 @@ public final class Agent implements Backend {
       watcher.start();
     }
     writer.call(() -> rescans.reconcile(youngAtStart::add));
-    api = ApiServer.start(port, this, ApiToken.load(config.apiTokenFile()), ops);
+    api = ApiServer.start(port, this, ApiToken.load(config.apiTokenFile()), ops,
+        ApiServer.page(config, store, clock, ops));
     info = new AgentInfo(ProcessHandle.current().pid(), api.port(), clock.instant().toString(),
         config.root().toString());
     info.write(config.agentFile());

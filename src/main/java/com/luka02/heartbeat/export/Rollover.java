@@ -1,11 +1,13 @@
 package com.luka02.heartbeat.export;
 
-import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.Config.ParquetLayout;
+import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.io.AtomicFiles;
+import com.luka02.heartbeat.io.Sha256;
 import com.luka02.heartbeat.store.DayExport;
 import com.luka02.heartbeat.store.ExportRecord;
-import com.luka02.heartbeat.store.StagingStore;
 import com.luka02.heartbeat.store.StagingStore.ParquetCheck;
+import com.luka02.heartbeat.store.StagingStore;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -157,7 +159,7 @@ public final class Rollover {
       ParquetCheck check = verify(tmp, previous == null ? day.stagedRows() : rows);
       faults.beforeRename(tmp);
       AtomicFiles.commit(tmp, target);
-      String sha = AtomicFiles.sha256(target);
+      String sha = Sha256.of(target);
       long bytes = Files.size(target);
       long ms = (System.nanoTime() - start) / 1_000_000;
       Instant now = clock.instant();

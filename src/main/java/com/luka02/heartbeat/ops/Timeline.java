@@ -1,5 +1,6 @@
 package com.luka02.heartbeat.ops;
 
+import com.luka02.heartbeat.report.Gaps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,8 +14,8 @@ import java.util.Set;
  * What the status page draws: one lane for the overall status and one per check, a cell per report,
  * and the gaps where reports were due and none came. Built by a pure function of the reports.
  */
-record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes, List<Point> reports, List<Gap> gaps,
-    Double coveragePercent) {
+public record Timeline(Instant from, Instant to, long cadenceSeconds, long gapAfterSeconds, List<Lane> lanes,
+    List<Point> reports, List<Gap> gaps, Double coveragePercent) {
   static final String OVERALL = "Overall";
 
   /**
@@ -30,21 +31,20 @@ record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes,
   record Gap(Instant from, Instant to, long seconds) {}
 
   /** One check of one report, as stored in the {@code checks} column. */
-  record Check(String section, String label, String status) {}
+  public record Check(String section, String label, String status) {}
 
   /** A report as read from the store. */
-  record Report(Instant at, String file, String status, List<Check> checks, Integer durationMs) {
+  public record Report(Instant at, String file, String status, List<Check> checks, Integer durationMs) {
     Report(Instant at, String file, String status, List<Check> checks) {
       this(at, file, status, checks, null);
     }
   }
 
   /**
-   * Lays out {@code reports} (ordered by time) between {@code from} and {@code to}. A gap is any stretch
-   * longer than twice the cadence without a report, as the daily summaries count them; it is drawn from
-   * when the next report was due.
+   * Lays out {@code reports} (ordered by time) between {@code from} and {@code to}. A gap is as
+   * {@link Gaps} says, as the daily summaries count them; it is drawn from when the next report was due.
    */
-  static Timeline of(List<Report> reports, Instant from, Instant to, Duration cadence) {
+  public static Timeline of(List<Report> reports, Instant from, Instant to, Duration cadence) {
     Map<String, Set<String>> labels = new LinkedHashMap<>();
     for (Report r : reports) {
       for (Check c : r.checks()) {
@@ -71,7 +71,8 @@ record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes,
     long span = Duration.between(from, to).toSeconds();
     long silent = gaps.stream().mapToLong(Gap::seconds).sum();
     Double coverage = span <= 0 ? null : round(100.0 * (span - silent) / span);
-    return new Timeline(from, to, cadence.toSeconds(), lanes, List.copyOf(points), gaps, coverage);
+    return new Timeline(from, to, cadence.toSeconds(), Gaps.tolerance(cadence).toSeconds(), lanes,
+        List.copyOf(points), gaps, coverage);
   }
 
   private static Double uptime(Lane lane, List<Point> points) {
@@ -93,18 +94,17 @@ record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes,
   }
 
   private static List<Gap> gaps(List<Report> reports, Instant from, Instant to, Duration cadence) {
-    Duration tolerance = cadence.multipliedBy(2);
     List<Gap> gaps = new ArrayList<>();
     Instant previous = null;
     for (Report r : reports) {
       Instant start = previous == null ? from : previous;
-      if (Duration.between(start, r.at()).compareTo(tolerance) > 0) {
+      if (Gaps.isGap(Duration.between(start, r.at()), cadence)) {
         gaps.add(gap(previous == null ? from : previous.plus(cadence), r.at()));
       }
       previous = r.at();
     }
     Instant start = previous == null ? from : previous;
-    if (Duration.between(start, to).compareTo(tolerance) > 0) {
+    if (Gaps.isGap(Duration.between(start, to), cadence)) {
       gaps.add(gap(previous == null ? from : previous.plus(cadence), to));
     }
     return gaps;
