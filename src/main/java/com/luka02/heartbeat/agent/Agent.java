@@ -10,7 +10,6 @@ import com.luka02.heartbeat.export.RolloverTrigger;
 import com.luka02.heartbeat.ingest.CatchupOptions;
 import com.luka02.heartbeat.ingest.CatchupResult;
 import com.luka02.heartbeat.ingest.Ingester;
-import com.luka02.heartbeat.ingest.Outcome;
 import com.luka02.heartbeat.ingest.QuickCheck;
 import com.luka02.heartbeat.ingest.StageListener;
 import com.luka02.heartbeat.ops.Operations;
@@ -23,17 +22,12 @@ import com.luka02.heartbeat.watch.ReportWatcher;
 import com.luka02.heartbeat.watch.SettleQueue;
 import com.luka02.heartbeat.watch.SettleRouter;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +62,7 @@ public final class Agent implements Backend {
   private final ExportHook exportHook;
   private final SettleQueue settling;
   private final SettleRouter router;
+  private final SettleWiring wiring;
   private final WriterThread writer;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -75,16 +70,8 @@ public final class Agent implements Backend {
   private final AtomicReference<Error> failure = new AtomicReference<>();
   private final List<StageListener> listeners = new CopyOnWriteArrayList<>();
   private final List<ExportHook.Outcomes> hookListeners = new CopyOnWriteArrayList<>();
-  /**
-   * Writer only: files the start-up catch-up found too young to judge. The start-up rollover runs
-   * before they settle, so once the last of them has, the rollover looks again; otherwise their
-   * finished days would wait for the next scheduled run.
-   */
-  private final Set<Path> youngAtStart = new HashSet<>();
   /** For tests: runs before each step of {@link #close}, which must survive it throwing. */
   private volatile Consumer<String> beforeCloseStep = step -> { };
-  /** Set by the closing thread only: the first Error a step of {@link #close} threw. */
-  private Error closeError;
   private volatile ReportWatcher watcher;
   private volatile Rescans rescans;
   private Operations ops;
@@ -112,8 +99,10 @@ public final class Agent implements Backend {
     this.rollover = new Rollover(config, store, clock, exportHook == null ? ExportListener.NONE : exportHook);
     this.trigger = new RolloverTrigger(rollover.schedule(), ROLLOVER_RETRY);
     this.settling = new SettleQueue(config.settle(), config.incompleteGrace(), System::nanoTime);
-    this.writer = new WriterThread(this::stopOnError);
-    this.router = new SettleRouter(settling, config.summaryDir(), writer, stager(), settleOwner());
+    this.writer = new WriterThread(this::stopOnError, (task, cpuNanos) -> ops.periodicTaskRan(task, cpuNanos));
+    this.wiring = new SettleWiring(ingester, settling, closing::get, folder -> rescans.rescanSoon("scan " + folder),
+        this::youngAtStartSettled);
+    this.router = new SettleRouter(settling, config.summaryDir(), writer, wiring, wiring);
   }
 
   /**
@@ -152,51 +141,28 @@ public final class Agent implements Backend {
     ops = Operations.create(config, store, clock, () -> watcher != null && watcher.isWatching());
     listeners.add(ops);
     // Watch first, so that nothing written during the start-up catch-up is missed.
-    watcher = new ReportWatcher(config.reportsDir(), watchListener());
+    watcher = new ReportWatcher(config.reportsDir(), router.listener(() -> {
+      ops.watcherOverflowed();
+      rescans.rescanSoon("full rescan after lost events");
+    }, () -> rescans.rearmSoon()));
     rescans = new Rescans(new Rescans.Parts(config, clock, quick, settling, router, writer, ops), watcher, watch,
         closing::get);
     if (watch) {
       watcher.start();
     }
-    writer.call(() -> rescans.reconcile(youngAtStart::add));
+    writer.call(() -> rescans.reconcile(wiring::youngAtStart));
     api = ApiServer.start(port, this, ApiToken.load(config.apiTokenFile()), ops,
         ApiServer.page(config, store, clock, ops));
     info = new AgentInfo(ProcessHandle.current().pid(), api.port(), clock.instant().toString(),
         config.root().toString());
     info.write(config.agentFile());
-    writer.repeat("check", timed("check", rescans::periodicCheck), config.reconcileInterval(),
-        config.reconcileInterval());
-    writer.repeat("rollover", timed("rollover", this::rolloverTick), Duration.ZERO, ROLLOVER_TICK);
-    writer.repeat("alert", timed("alert", () -> {
+    writer.repeat("check", rescans::periodicCheck, config.reconcileInterval(), config.reconcileInterval());
+    writer.repeat("rollover", this::rolloverTick, Duration.ZERO, ROLLOVER_TICK);
+    writer.repeat("alert", () -> {
       rescans.guardWatch();
       ops.check();
-    }), Duration.ZERO, config.alerting().checkInterval());
+    }, Duration.ZERO, config.alerting().checkInterval());
     log.info("agent up: pid {}, http://127.0.0.1:{}/", info.pid(), info.port());
-  }
-
-  private ReportWatcher.Listener watchListener() {
-    return new ReportWatcher.Listener() {
-      @Override
-      public void changed(Path path) {
-        router.changed(path);
-      }
-
-      @Override
-      public void deleted(Path path) {
-        router.deleted(path);
-      }
-
-      @Override
-      public void overflow() {
-        ops.watcherOverflowed();
-        rescans.rescanSoon("full rescan after lost events");
-      }
-
-      @Override
-      public void stopped() {
-        rescans.rearmSoon();
-      }
-    };
   }
 
   /** Adds a listener told of every staging transaction. */
@@ -217,60 +183,11 @@ public final class Agent implements Backend {
     return info;
   }
 
-  // ---------------------------------------------------------------- settling
-
-  /** Settled files go to the ingester; all but those it could not judge yet leave the queue. */
-  private SettleRouter.Stager stager() {
-    return new SettleRouter.Stager() {
-      @Override
-      public Set<Path> stage(List<Path> paths, boolean finalAttempt) {
-        Set<Path> done = new HashSet<>();
-        ingester.ingest(paths, finalAttempt).forEach((path, outcome) -> {
-          if (!(outcome instanceof Outcome.NotReady)) {
-            done.add(path);
-          }
-        });
-        return done;
-      }
-
-      @Override
-      public void forget(List<Path> paths) {
-        ingester.forget(paths);
-      }
-    };
-  }
-
-  private SettleRouter.Owner settleOwner() {
-    return new SettleRouter.Owner() {
-      @Override
-      public boolean closing() {
-        return closing.get();
-      }
-
-      @Override
-      public void folderArrived(Path folder) {
-        rescans.rescanSoon("scan " + folder);
-      }
-
-      @Override
-      public void settled() {
-        youngAtStartSettled();
-      }
-    };
-  }
-
-  /** Runs on the writer: once the files too young at start-up have all settled, exports their finished days. */
+  /** On the writer, once the files too young at start-up have all settled: exports their finished days. */
   private void youngAtStartSettled() {
-    if (youngAtStart.isEmpty()) {
-      return;
-    }
-    youngAtStart.removeIf(p -> !settling.contains(p));
-    if (youngAtStart.isEmpty()) {
-      log.info("the reports too young to stage at start-up have settled; checking for finished days to export");
-      trigger.recheck();
-      // A failure must not stop the settling.
-      writer.guarded("rollover after start-up", this::rolloverTick).run();
-    }
+    trigger.recheck();
+    // A failure must not stop the settling.
+    writer.guarded("rollover after start-up", this::rolloverTick).run();
   }
 
   /** Runs the periodic check now, on the writer; for tests. */
@@ -294,19 +211,6 @@ public final class Agent implements Backend {
     ops.rolledOver(results, Duration.ofNanos(System.nanoTime() - start));
     trigger.ran(now, results.stream().allMatch(DayResult::ok));
     Rescans.returnMemoryAfter(results.size() * 288L);
-  }
-
-  /** A periodic task, with the writer thread's CPU time for it counted in the metrics. */
-  private Runnable timed(String task, Runnable body) {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    return () -> {
-      long start = threads.getCurrentThreadCpuTime();
-      try {
-        body.run();
-      } finally {
-        ops.periodicTaskRan(task, threads.getCurrentThreadCpuTime() - start);
-      }
-    };
   }
 
   // ---------------------------------------------------------------- backend
@@ -382,49 +286,24 @@ public final class Agent implements Backend {
       return;
     }
     log.info("stopping");
+    StopSequence stop = new StopSequence(beforeCloseStep);
     try {
-      step("the HTTP server", () -> api.stop(), api != null);
-      step("the watcher", () -> watcher.close(), watcher != null);
-      step("the writer", () -> writer.stop(SHUTDOWN_WAIT), true);
-      step("the export hook", () -> exportHook.close(SHUTDOWN_WAIT), exportHook != null); // after the writer, which hands it files
-      step("operations", () -> ops.close(), ops != null); // after the writer: its last alerts still go out, within a bounded wait
-      step("the checkpoint", store::checkpoint, true);
-      step("the query pool", queries::close, true);
-      step("the store", store::close, true);
-      step("removing " + config.agentFile(), () -> Files.deleteIfExists(config.agentFile()), true);
-      step("the root's lock", lock::close, true);
+      stop.then("the HTTP server", api != null, () -> api.stop())
+          .then("the watcher", watcher != null, () -> watcher.close())
+          .then("the writer", true, () -> writer.stop(SHUTDOWN_WAIT))
+          // After the writer, which hands the hook files and raises the last alerts.
+          .then("the export hook", exportHook != null, () -> exportHook.close(SHUTDOWN_WAIT))
+          .then("operations", ops != null, () -> ops.close())
+          .then("the checkpoint", true, store::checkpoint)
+          .then("the query pool", true, queries::close)
+          .then("the store", true, store::close)
+          .then("removing " + config.agentFile(), true, () -> Files.deleteIfExists(config.agentFile()))
+          .then("the root's lock", true, lock::close);
       log.info("stopped");
     } finally {
       stopped.countDown();
     }
-    if (closeError != null) {
-      throw closeError;
-    }
-  }
-
-  private interface Step {
-    void run() throws Exception;
-  }
-
-  /** One step of {@link #close}: an exception is logged, an Error kept for the end, and the next step runs. */
-  private void step(String what, Step step, boolean needed) {
-    if (!needed) {
-      return;
-    }
-    try {
-      beforeCloseStep.accept(what);
-      step.run();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      log.warn("stopping: {} was interrupted", what);
-    } catch (Exception e) {
-      log.warn("stopping: {} failed: {}", what, e.toString());
-    } catch (Error e) {
-      log.error("stopping: {} failed: {}", what, e.toString(), e);
-      if (closeError == null) {
-        closeError = e;
-      }
-    }
+    stop.rethrowError();
   }
 
   /** For tests: {@code hook} runs before each step of {@link #close}, named as in the log. */

@@ -1,6 +1,8 @@
 package com.luka02.heartbeat.agent;
 
 import com.luka02.heartbeat.watch.SettleRouter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -10,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +27,12 @@ final class WriterThread implements SettleRouter.Writer {
 
   private final ScheduledExecutorService executor;
   private final Consumer<Error> fatal;
+  private final ObjLongConsumer<String> cpuSpent;
 
-  WriterThread(Consumer<Error> fatal) {
+  /** {@code cpuSpent} is told the writer's CPU time for each run of a repeated task, for the metrics. */
+  WriterThread(Consumer<Error> fatal, ObjLongConsumer<String> cpuSpent) {
     this.fatal = fatal;
+    this.cpuSpent = cpuSpent;
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "writer");
       t.setDaemon(false);
@@ -75,9 +81,18 @@ final class WriterThread implements SettleRouter.Writer {
     }
   }
 
-  /** Runs {@code task} after {@code first}, then {@code every} after each run ends. */
+  /** Runs {@code task} after {@code first}, then {@code every} after each run ends, counting its CPU time. */
   void repeat(String what, Runnable task, Duration first, Duration every) {
-    executor.scheduleWithFixedDelay(guarded(what, task), first.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Runnable timed = () -> {
+      long start = threads.getCurrentThreadCpuTime();
+      try {
+        task.run();
+      } finally {
+        cpuSpent.accept(what, threads.getCurrentThreadCpuTime() - start);
+      }
+    };
+    executor.scheduleWithFixedDelay(guarded(what, timed), first.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -121,17 +121,24 @@ final class Webhook implements AutoCloseable {
         delivered.accept(false);
         return;
       }
-      try {
-        if (closing.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-          log.warn("webhook to {}: the agent is stopping; not retrying", url.getHost());
-          delivered.accept(false);
-          return;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (!pause(wait)) {
         delivered.accept(false);
         return;
       }
+    }
+  }
+
+  /** Waits {@code wait} before the next attempt; false when the agent stops meanwhile. */
+  private boolean pause(Duration wait) {
+    try {
+      if (closing.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("webhook to {}: the agent is stopping; not retrying", url.getHost());
+        return false;
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -67,6 +67,31 @@ public final class SettleRouter {
     this.owner = owner;
   }
 
+  /** The watcher's listener: changes and deletions come here, lost events and an ended watch go to the two given. */
+  public ReportWatcher.Listener listener(Runnable overflow, Runnable stopped) {
+    return new ReportWatcher.Listener() {
+      @Override
+      public void changed(Path path) {
+        SettleRouter.this.changed(path);
+      }
+
+      @Override
+      public void deleted(Path path) {
+        SettleRouter.this.deleted(path);
+      }
+
+      @Override
+      public void overflow() {
+        overflow.run();
+      }
+
+      @Override
+      public void stopped() {
+        stopped.run();
+      }
+    };
+  }
+
   /** The watcher saw {@code path} change; any thread. */
   public void changed(Path path) {
     if (owner.closing() || path.startsWith(ignored)) {
