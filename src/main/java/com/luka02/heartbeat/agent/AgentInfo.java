@@ -1,11 +1,12 @@
 package com.luka02.heartbeat.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.luka02.heartbeat.io.AtomicFiles;
+import com.luka02.heartbeat.io.Json;
+import com.luka02.heartbeat.serve.WireJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Map;
 
@@ -17,9 +18,7 @@ public record AgentInfo(long pid, int port, String startedAt, String root) {
 
   /** Writes the file atomically, so a reader never sees half of it. */
   public void write(Path file) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    new ObjectMapper().writeValue(tmp.toFile(), this);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.write(file, out -> Json.mapper().writeValue(out, this));
   }
 
   /** The recorded agent, or null when there is no file or its process is gone. */

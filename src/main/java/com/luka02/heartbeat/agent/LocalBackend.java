@@ -1,7 +1,6 @@
 package com.luka02.heartbeat.agent;
 
 import com.luka02.heartbeat.config.Config;
-import com.luka02.heartbeat.export.DayResult;
 import com.luka02.heartbeat.export.ExportHook;
 import com.luka02.heartbeat.export.ExportListener;
 import com.luka02.heartbeat.export.Rollover;
@@ -9,7 +8,6 @@ import com.luka02.heartbeat.export.RolloverReport;
 import com.luka02.heartbeat.ingest.CatchupOptions;
 import com.luka02.heartbeat.ingest.CatchupResult;
 import com.luka02.heartbeat.ingest.Ingester;
-import com.luka02.heartbeat.store.DayExport;
 import com.luka02.heartbeat.store.QueryResult;
 import com.luka02.heartbeat.store.StagingStore;
 import com.luka02.heartbeat.store.UserQueries;
@@ -17,7 +15,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.util.List;
 
 /** The store opened by this process, for when no agent runs. Queries alone open it read-only. */
 public final class LocalBackend implements Backend {
@@ -73,8 +70,8 @@ public final class LocalBackend implements Backend {
     if (exportHook == null && !dryRun) {
       exportHook = ExportHook.of(config, clock, ExportHook.Outcomes.NONE);
     }
-    return Agent.rollover(new Rollover(config, store(), clock, exportHook == null ? ExportListener.NONE : exportHook),
-        date, dryRun);
+    return new Rollover(config, store(), clock, exportHook == null ? ExportListener.NONE : exportHook)
+        .report(date, dryRun);
   }
 
   @Override
@@ -91,9 +88,5 @@ public final class LocalBackend implements Backend {
       }
       store.close();
     }
-  }
-
-  static List<DayResult> plan(List<DayExport> days) {
-    return days.stream().map(d -> new DayResult(d.day(), d.stagedRows(), null, 0, 0, null)).toList();
   }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.luka02.heartbeat.agent.AgentInfo;
 import com.luka02.heartbeat.agent.HttpBackend;
-import com.luka02.heartbeat.agent.Json;
+import com.luka02.heartbeat.io.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -1,22 +1,20 @@
 package com.luka02.heartbeat.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.luka02.heartbeat.io.AtomicFiles;
+import com.luka02.heartbeat.io.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /** What a bench run found: a table for people and the same figures, with every sample, as JSON. */
 final class Results {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** One line of the table; {@code met} is null when the figure has no goal. */
   record Row(String measurement, String value, String goal, Boolean met) {}
@@ -91,9 +89,7 @@ final class Results {
   void write(Path file) throws IOException {
     Path abs = file.toAbsolutePath();
     Files.createDirectories(abs.getParent());
-    Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
-    JSON.writeValue(tmp.toFile(), root);
-    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.write(abs, out -> Json.mapper().writerWithDefaultPrettyPrinter().writeValue(out, root));
   }
 
   /** Nearest-rank percentile of ascending {@code sorted}; 0 when empty. */

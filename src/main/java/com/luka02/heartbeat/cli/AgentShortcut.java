@@ -1,11 +1,11 @@
 package com.luka02.heartbeat.cli;
 
 import com.luka02.heartbeat.agent.AgentInfo;
-import com.luka02.heartbeat.agent.ApiToken;
+import com.luka02.heartbeat.serve.ApiToken;
 import com.luka02.heartbeat.agent.HttpBackend;
 import com.luka02.heartbeat.agent.StatusReport;
-import com.luka02.heartbeat.agent.Truncation;
-import com.luka02.heartbeat.agent.WireJson;
+import com.luka02.heartbeat.serve.Truncation;
+import com.luka02.heartbeat.serve.WireJson;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.store.QueryResult;

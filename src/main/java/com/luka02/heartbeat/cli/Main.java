@@ -2,7 +2,7 @@ package com.luka02.heartbeat.cli;
 
 import com.luka02.heartbeat.agent.AgentInfo;
 import com.luka02.heartbeat.agent.AgentRunningException;
-import com.luka02.heartbeat.agent.ApiToken;
+import com.luka02.heartbeat.serve.ApiToken;
 import com.luka02.heartbeat.agent.Backend;
 import com.luka02.heartbeat.agent.HttpBackend;
 import com.luka02.heartbeat.agent.LocalBackend;

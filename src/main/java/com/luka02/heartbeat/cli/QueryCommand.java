@@ -1,8 +1,8 @@
 package com.luka02.heartbeat.cli;
 
 import com.luka02.heartbeat.agent.Backend;
-import com.luka02.heartbeat.agent.Truncation;
-import com.luka02.heartbeat.agent.WireJson;
+import com.luka02.heartbeat.serve.Truncation;
+import com.luka02.heartbeat.serve.WireJson;
 import com.luka02.heartbeat.store.QueryResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

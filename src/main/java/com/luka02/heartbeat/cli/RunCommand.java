@@ -40,6 +40,7 @@ final class RunCommand implements Callable<Integer> {
     System.out.println("heartbeat-ingester agent: pid " + agent.info().pid() + ", http://127.0.0.1:"
         + agent.port() + "/, root " + config.root());
     agent.awaitStop();
-    return 0;
+    // Stopped by an Error (out of memory): a non-zero exit makes launchd or systemd start it afresh.
+    return agent.failure() == null ? 0 : Main.FAILED;
   }
 }

@@ -1,6 +1,6 @@
 package com.luka02.heartbeat.cli;
 
-import com.luka02.heartbeat.agent.WireJson;
+import com.luka02.heartbeat.serve.WireJson;
 import com.luka02.heartbeat.agent.Backend;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

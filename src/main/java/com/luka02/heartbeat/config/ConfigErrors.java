@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.luka02.heartbeat.io.Json;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
@@ -89,7 +89,7 @@ final class ConfigErrors {
 
   private static String found(Path file, String field) {
     try {
-      JsonNode value = new ObjectMapper().readTree(file.toFile()).get(field);
+      JsonNode value = Json.mapper().readTree(file.toFile()).get(field);
       return value == null ? "nothing" : value.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + value;
     } catch (IOException e) {
       return "a value of another type";

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.luka02.heartbeat.config.Config.ParquetLayout;
+import com.luka02.heartbeat.io.Json;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -208,9 +209,9 @@ public final class ConfigLoader {
   }
 
   private static FileConfig read(Path configFile) {
-    ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    ObjectReader mapper = Json.mapper().readerFor(FileConfig.class).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     try {
-      FileConfig read = mapper.readValue(configFile.toFile(), FileConfig.class);
+      FileConfig read = mapper.readValue(configFile.toFile());
       if (read == null) {
         throw new ConfigException(configFile + ": expected a JSON object of settings, found null");
       }

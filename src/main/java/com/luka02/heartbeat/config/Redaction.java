@@ -45,10 +45,6 @@ public final class Redaction {
     return new Redaction(BUILT_IN, compiled);
   }
 
-  public static Redaction none() {
-    return NONE;
-  }
-
   public boolean enabled() {
     return !builtIn.isEmpty() || !extra.isEmpty();
   }

@@ -1,6 +1,7 @@
 package com.luka02.heartbeat.export;
 
 import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.io.Sha256;
 import com.luka02.heartbeat.store.StagingStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ public final class ArchiveRestore {
         continue;
       }
       StagingStore.ArchivedDay d = store.importArchivedDay(e.getKey(), file, columns, config.relative(file),
-          AtomicFiles.sha256(file), Files.size(file), Files.getLastModifiedTime(file).toInstant());
+          Sha256.of(file), Files.size(file), Files.getLastModifiedTime(file).toInstant());
       days++;
       restored += d.rowsRestored();
       if (!d.sameAsStaged()) {

@@ -1,7 +1,8 @@
 package com.luka02.heartbeat.export;
 
-import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.Config.ParquetLayout;
+import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.io.AtomicFiles;
 import com.luka02.heartbeat.store.StagingStore;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

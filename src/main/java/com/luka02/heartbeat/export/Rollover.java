@@ -1,12 +1,14 @@
 package com.luka02.heartbeat.export;
 
-import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.Config.ParquetLayout;
+import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.io.AtomicFiles;
+import com.luka02.heartbeat.io.Sha256;
 import com.luka02.heartbeat.store.DayExport;
 import com.luka02.heartbeat.store.ExportRecord;
-import com.luka02.heartbeat.store.StagingStore;
 import com.luka02.heartbeat.store.StagingStore.ParquetCheck;
 import com.luka02.heartbeat.store.StateKey;
+import com.luka02.heartbeat.store.StagingStore;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -108,6 +110,15 @@ public final class Rollover {
     return results;
   }
 
+  /** What {@code rollover} does, or with {@code dryRun} would do: every due day, or only {@code date}. */
+  public RolloverReport report(LocalDate date, boolean dryRun) {
+    if (dryRun) {
+      List<DayExport> days = date == null ? plan() : List.of(planDay(date));
+      return new RolloverReport(true, days.stream().map(DayResult::planned).toList());
+    }
+    return new RolloverReport(false, date == null ? runDue() : List.of(exportDay(date)));
+  }
+
   /** Exports one day whatever the ledger says. */
   public DayResult exportDay(LocalDate day) {
     DayExport staged = exportable(store.stagedDay(day));
@@ -147,7 +158,7 @@ public final class Rollover {
       ParquetCheck check = verify(tmp, previous == null ? day.stagedRows() : rows);
       faults.beforeRename(tmp);
       AtomicFiles.commit(tmp, target);
-      String sha = AtomicFiles.sha256(target);
+      String sha = Sha256.of(target);
       long bytes = Files.size(target);
       long ms = (System.nanoTime() - start) / 1_000_000;
       Instant now = clock.instant();

@@ -1,8 +1,9 @@
 package com.luka02.heartbeat.export;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.luka02.heartbeat.io.Json;
 import com.luka02.heartbeat.report.Check;
+import com.luka02.heartbeat.report.Gaps;
 import com.luka02.heartbeat.report.Status;
 import com.luka02.heartbeat.store.StagingStore.DayFacts;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.util.TreeMap;
  * File Size, Duration, Output File, Compression, Validation) and adds what a reader wants at a glance.
  */
 final class Summary {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<List<Check>> CHECKS = new TypeReference<>() {};
   private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z");
 
@@ -91,12 +91,12 @@ final class Summary {
   }
 
   private static void appendGaps(StringBuilder md, List<Instant> ts, ZoneId zone, Duration cadence) {
-    Duration limit = cadence.multipliedBy(2);
+    Duration limit = Gaps.tolerance(cadence);
     md.append("## Gaps Longer Than ").append(limit.toMinutes()).append(" Minutes\n\n");
     StringBuilder rows = new StringBuilder();
     for (int i = 1; i < ts.size(); i++) {
       Duration gap = Duration.between(ts.get(i - 1), ts.get(i));
-      if (gap.compareTo(limit) > 0) {
+      if (Gaps.isGap(gap, cadence)) {
         rows.append("| ").append(local(ts.get(i - 1), zone)).append(" | ").append(local(ts.get(i), zone))
             .append(" | ").append(gap.toMinutes()).append(" min |\n");
       }
@@ -110,7 +110,7 @@ final class Summary {
 
   private static List<Check> parse(String json) {
     try {
-      return JSON.readValue(json, CHECKS);
+      return Json.mapper().readValue(json, CHECKS);
     } catch (IOException e) {
       String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.toString();
       throw new UncheckedIOException("checks column is not the JSON this tool writes (" + why + "): " + json, e);

@@ -1,5 +1,6 @@
 package com.luka02.heartbeat.ingest;
 
+import com.luka02.heartbeat.io.Sha256;
 import com.luka02.heartbeat.report.ReportParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,12 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -137,11 +135,7 @@ final class ReportFiles {
   }
 
   static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return Sha256.of(bytes);
   }
 
   /** The start of a file as printable text, for the quarantine table. */

@@ -18,14 +18,14 @@ import java.util.function.Supplier;
  * long, and staging that failed and has not succeeded since (a store can take the small write and
  * still refuse every report) make the agent unhealthy.
  */
-final class Health {
+public final class Health {
   /**
    * The answer of {@code /health}; {@code problems} is empty exactly when healthy. {@code warnings}
    * do not make it unhealthy (the log file cannot be written, say).
    */
-  record Report(State status, boolean watching, boolean storeWritable, Instant lastStoreWrite,
+  public record Report(State status, boolean watching, boolean storeWritable, Instant lastStoreWrite,
       List<String> problems, List<String> warnings) {
-    boolean healthy() {
+    public boolean healthy() {
       return problems.isEmpty();
     }
   }

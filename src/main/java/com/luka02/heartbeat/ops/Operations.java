@@ -1,8 +1,5 @@
 package com.luka02.heartbeat.ops;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.export.DayResult;
 import com.luka02.heartbeat.ingest.StageListener;
@@ -12,15 +9,14 @@ import com.luka02.heartbeat.report.Status;
 import com.luka02.heartbeat.store.QuarantineRow;
 import com.luka02.heartbeat.store.QuarantinedFile;
 import com.luka02.heartbeat.store.ReportRow;
+import com.luka02.heartbeat.io.Json;
 import com.luka02.heartbeat.store.StageCounts;
 import com.luka02.heartbeat.store.StagedFile;
 import com.luka02.heartbeat.store.StagingStore;
 import com.luka02.heartbeat.store.StateKey;
 import com.luka02.heartbeat.store.StoreStats;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,11 +30,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Operating the agent: health, Prometheus metrics, missing-heartbeat and CRITICAL alerts (log,
- * metric, optional webhook), and the status page. The agent tells it what happens; it serves
- * {@code /health}, {@code /metrics}, {@code /} and {@code /api/...}.
+ * metric, optional webhook), and the status page's overview. The agent tells it what happens; the
+ * serving package answers {@code /health}, {@code /metrics} and {@code /api/overview} from it.
  *
  * <p>{@link #committed}, {@link #check} and the other notifications run on the agent's writer thread;
- * the handlers run on HTTP threads and only read.
+ * the readers run on HTTP threads and only read.
  */
 public final class Operations implements StageListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Operations.class);
@@ -59,12 +55,8 @@ public final class Operations implements StageListener, AutoCloseable {
   private final Health health;
   private final Alerts alerts;
   private final Webhook webhook;
-  private final StatusPage page;
   /** The alerts' state for HTTP threads; the alerts themselves belong to the writer. */
   private volatile Alerts.State alertState;
-  private final ObjectMapper json = new ObjectMapper()
-      .registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
   private Operations(Config config, StagingStore store, Clock clock, BooleanSupplier watching) {
     this.config = config;
@@ -82,7 +74,6 @@ public final class Operations implements StageListener, AutoCloseable {
     this.webhook = a.webhookUrl() == null ? null
         : new Webhook(a.webhookUrl(), Webhook.BACKOFF, ok -> metrics.webhook.labelValues(ok ? "sent" : "failed").inc());
     this.alertState = alerts.state();
-    this.page = new StatusPage(store, clock, config.zone(), config.cadence(), json, this::overview);
     refresh(stats);
   }
 
@@ -225,38 +216,20 @@ public final class Operations implements StageListener, AutoCloseable {
 
   // ---------------------------------------------------------------- served
 
-  /** {@code GET /health}: 200 while watching and the store takes writes, else 503; the body says why. */
-  public HttpHandler health() {
-    return ex -> {
-      try (ex) {
-        if (StatusPage.Http.allow(ex, "GET", json)) {
-          Health.Report r = health.check();
-          StatusPage.Http.json(ex, r.healthy() ? 200 : 503, r, json);
-        }
-      }
-    };
+  /** What {@code GET /health} answers: healthy while watching and the store takes writes; the report says why not. */
+  public Health.Report health() {
+    return health.check();
   }
 
-  /** {@code GET /metrics} in the Prometheus text format. */
-  public HttpHandler metrics() {
-    return this::serveMetrics;
-  }
-
-  private void serveMetrics(HttpExchange ex) throws IOException {
-    try (ex) {
-      if (!StatusPage.Http.allow(ex, "GET", json)) {
-        return;
-      }
-      try {
-        refresh(store.stats(LocalDate.ofInstant(clock.instant(), config.zone())));
-      } catch (RuntimeException e) {
-        log.warn("metrics: cannot read the store's figures; serving the last ones: {}", e.toString());
-      }
-      metrics.healthy.set(health.check().healthy() ? 1 : 0);
-      ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-      String type = metrics.write(out, ex.getRequestHeaders().getFirst("Accept"));
-      StatusPage.Http.send(ex, 200, type, out.toByteArray());
+  /** Writes {@code GET /metrics} in the format {@code accept} asks for, and returns its content type. */
+  public String writeMetrics(OutputStream out, String accept) throws IOException {
+    try {
+      refresh(store.stats(LocalDate.ofInstant(clock.instant(), config.zone())));
+    } catch (RuntimeException e) {
+      log.warn("metrics: cannot read the store's figures; serving the last ones: {}", e.toString());
     }
+    metrics.healthy.set(health.check().healthy() ? 1 : 0);
+    return metrics.write(out, accept);
   }
 
   private void refresh(StoreStats s) {
@@ -270,21 +243,12 @@ public final class Operations implements StageListener, AutoCloseable {
     }
   }
 
-  private Object overview() {
+  /** What the status page's {@code /api/overview} shows. */
+  public Object overview() {
     Instant now = clock.instant();
     StoreStats stats = store.stats(LocalDate.ofInstant(now, config.zone()));
-    return Overview.of(health.check(), alertState, ReportRow.latest(store.latestReport(), json), store.statusSince(),
+    return Overview.of(health.check(), alertState, ReportRow.latest(store.latestReport(), Json.mapper()), store.statusSince(),
         QuarantineRow.of(store.quarantineList(QUARANTINE_SHOWN)), stats.quarantined(), config.zone(), now);
-  }
-
-  /** {@code GET /} and the page's files: they hold no data, only code that fetches it. */
-  public HttpHandler page() {
-    return page::page;
-  }
-
-  /** {@code GET /api/timeline}, {@code /api/latest}, {@code /api/rollovers}: the page's data. */
-  public HttpHandler api() {
-    return page::api;
   }
 
   /** Lets queued webhook messages go out, for a few seconds at most. */

@@ -1,5 +1,6 @@
 package com.luka02.heartbeat.ops;
 
+import com.luka02.heartbeat.report.Gaps;
 import com.luka02.heartbeat.report.Status;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +15,8 @@ import java.util.Set;
  * What the status page draws: one lane for the overall status and one per check, a cell per report,
  * and the gaps where reports were due and none came. Built by a pure function of the reports.
  */
-record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes, List<Point> reports, List<Gap> gaps,
-    Double coveragePercent) {
+public record Timeline(Instant from, Instant to, long cadenceSeconds, long gapAfterSeconds, List<Lane> lanes,
+    List<Point> reports, List<Gap> gaps, Double coveragePercent) {
   static final String OVERALL = "Overall";
   /** What the page draws for a check without a status marker we know; never stored. */
   static final String UNKNOWN = "unknown";
@@ -24,33 +25,32 @@ record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes,
    * A lane; {@code section} and {@code label} are null for the overall status. {@code uptimePercent}
    * is the share of the window's reports in which it was ok, skipped ones left out; null without any.
    */
-  record Lane(String name, String section, String label, Double uptimePercent) {}
+  public record Lane(String name, String section, String label, Double uptimePercent) {}
 
   /**
    * One report: its overall status, its duration (null when not stated) and each check's status by lane
    * name, as the page spells it ({@link Status#wire()}, or {@link #UNKNOWN}).
    */
-  record Point(Instant at, String file, Status status, Integer durationMs, Map<String, String> checks) {}
+  public record Point(Instant at, String file, Status status, Integer durationMs, Map<String, String> checks) {}
 
   /** A stretch with no report although one was due. */
-  record Gap(Instant from, Instant to, long seconds) {}
+  public record Gap(Instant from, Instant to, long seconds) {}
 
   /** One check of one report, as stored in the {@code checks} column. */
-  record Check(String section, String label, Status status) {}
+  public record Check(String section, String label, Status status) {}
 
   /** A report as read from the store. */
-  record Report(Instant at, String file, Status status, List<Check> checks, Integer durationMs) {
+  public record Report(Instant at, String file, Status status, List<Check> checks, Integer durationMs) {
     Report(Instant at, String file, Status status, List<Check> checks) {
       this(at, file, status, checks, null);
     }
   }
 
   /**
-   * Lays out {@code reports} (ordered by time) between {@code from} and {@code to}. A gap is any stretch
-   * longer than twice the cadence without a report, as the daily summaries count them; it is drawn from
-   * when the next report was due.
+   * Lays out {@code reports} (ordered by time) between {@code from} and {@code to}. A gap is as
+   * {@link Gaps} says, as the daily summaries count them; it is drawn from when the next report was due.
    */
-  static Timeline of(List<Report> reports, Instant from, Instant to, Duration cadence) {
+  public static Timeline of(List<Report> reports, Instant from, Instant to, Duration cadence) {
     Map<String, Set<String>> labels = new LinkedHashMap<>();
     for (Report r : reports) {
       for (Check c : r.checks()) {
@@ -77,7 +77,8 @@ record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes,
     long span = Duration.between(from, to).toSeconds();
     long silent = gaps.stream().mapToLong(Gap::seconds).sum();
     Double coverage = span <= 0 ? null : round(100.0 * (span - silent) / span);
-    return new Timeline(from, to, cadence.toSeconds(), lanes, List.copyOf(points), gaps, coverage);
+    return new Timeline(from, to, cadence.toSeconds(), Gaps.tolerance(cadence).toSeconds(), lanes,
+        List.copyOf(points), gaps, coverage);
   }
 
   private static Double uptime(Lane lane, List<Point> points) {
@@ -99,18 +100,17 @@ record Timeline(Instant from, Instant to, long cadenceSeconds, List<Lane> lanes,
   }
 
   private static List<Gap> gaps(List<Report> reports, Instant from, Instant to, Duration cadence) {
-    Duration tolerance = cadence.multipliedBy(2);
     List<Gap> gaps = new ArrayList<>();
     Instant previous = null;
     for (Report r : reports) {
       Instant start = previous == null ? from : previous;
-      if (Duration.between(start, r.at()).compareTo(tolerance) > 0) {
+      if (Gaps.isGap(Duration.between(start, r.at()), cadence)) {
         gaps.add(gap(previous == null ? from : previous.plus(cadence), r.at()));
       }
       previous = r.at();
     }
     Instant start = previous == null ? from : previous;
-    if (Duration.between(start, to).compareTo(tolerance) > 0) {
+    if (Gaps.isGap(Duration.between(start, to), cadence)) {
       gaps.add(gap(previous == null ? from : previous.plus(cadence), to));
     }
     return gaps;

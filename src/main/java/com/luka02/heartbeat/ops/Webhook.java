@@ -1,7 +1,7 @@
 package com.luka02.heartbeat.ops;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.luka02.heartbeat.io.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,7 +35,6 @@ final class Webhook implements AutoCloseable {
   /** Discord refuses content over 2000 characters. */
   static final int MAX_CHARS = 2000;
   private static final int QUEUE = 64;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI url;
   private final List<Duration> backoff;
@@ -71,7 +70,7 @@ final class Webhook implements AutoCloseable {
     body.put("content", m);
     body.put("text", m);
     try {
-      return JSON.writeValueAsString(body);
+      return Json.mapper().writeValueAsString(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -122,17 +121,24 @@ final class Webhook implements AutoCloseable {
         delivered.accept(false);
         return;
       }
-      try {
-        if (closing.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-          log.warn("webhook to {}: the agent is stopping; not retrying", url.getHost());
-          delivered.accept(false);
-          return;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (!pause(wait)) {
         delivered.accept(false);
         return;
       }
+    }
+  }
+
+  /** Waits {@code wait} before the next attempt; false when the agent stops meanwhile. */
+  private boolean pause(Duration wait) {
+    try {
+      if (closing.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("webhook to {}: the agent is stopping; not retrying", url.getHost());
+        return false;
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -70,10 +70,6 @@ public final class SettleQueue {
     return pending.isEmpty();
   }
 
-  public int size() {
-    return pending.size();
-  }
-
   /**
    * Files whose size and mtime have not changed for the settle window, and those that have just held
    * still for {@link #QUIET} (offered once, never final); all stay queued until {@link #remove}.

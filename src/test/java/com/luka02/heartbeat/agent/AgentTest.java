@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.serve.BrowserGuard;
 import com.luka02.heartbeat.testing.LiveAgent;
 import com.luka02.heartbeat.testing.TestReports;
 import java.io.IOException;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
+import com.luka02.heartbeat.io.Json;
+import com.luka02.heartbeat.serve.Truncation;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.luka02.heartbeat.agent.Agent;
-import com.luka02.heartbeat.agent.Json;
+import com.luka02.heartbeat.io.Json;
 import com.luka02.heartbeat.agent.StatusReport;
-import com.luka02.heartbeat.agent.WireJson;
+import com.luka02.heartbeat.serve.WireJson;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.store.QueryResult;

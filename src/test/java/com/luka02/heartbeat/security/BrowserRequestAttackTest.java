@@ -282,7 +282,7 @@ class BrowserRequestAttackTest {
       assertRefused(403, page, EVIL);
       assertRefused(421, rebound, "evil.example");
       assertEquals(before, guarded.effects());
-      try (HttpBackend cli = new HttpBackend(guarded.agent.info(), com.luka02.heartbeat.agent.ApiToken.load(file))) {
+      try (HttpBackend cli = new HttpBackend(guarded.agent.info(), com.luka02.heartbeat.serve.ApiToken.load(file))) {
         assertEquals(48, cli.status().rowsTotal());
       }
     }

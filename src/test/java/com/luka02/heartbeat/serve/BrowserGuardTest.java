@@ -1,4 +1,4 @@
-package com.luka02.heartbeat.agent;
+package com.luka02.heartbeat.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package com.luka02.heartbeat.agent;
+package com.luka02.heartbeat.serve;
 
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.Headers;
@@ -34,10 +34,10 @@ import org.slf4j.LoggerFactory;
  *       and the preflight is refused, so the header proves the request came from no web page.
  * </ul>
  */
-final class BrowserGuard {
+public final class BrowserGuard {
   private static final Logger log = LoggerFactory.getLogger(BrowserGuard.class);
   /** The header that the CLI and local tools send and a web page cannot; its value is not checked. */
-  static final String CLIENT_HEADER = "X-Heartbeat-Client";
+  public static final String CLIENT_HEADER = "X-Heartbeat-Client";
   private static final List<String> LOOPBACK_NAMES = List.of("127.0.0.1", "localhost", "[::1]");
   private static final Set<String> OWN_SITE = Set.of("same-origin", "none");
 
@@ -93,7 +93,7 @@ final class BrowserGuard {
       if (r.status() == 405) {
         ex.getResponseHeaders().set("Allow", "GET, HEAD, POST");
       }
-      ApiServer.send(ex, r.status(), Map.of("error", r.message()));
+      Http.json(ex, r.status(), Map.of("error", r.message()));
     }
   }
 

@@ -1,4 +1,4 @@
-package com.luka02.heartbeat.agent;
+package com.luka02.heartbeat.serve;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,4 +1,4 @@
-package com.luka02.heartbeat.ops;
+package com.luka02.heartbeat.serve;
 
 import com.luka02.heartbeat.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;

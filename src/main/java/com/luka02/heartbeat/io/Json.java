@@ -1,11 +1,15 @@
-package com.luka02.heartbeat.agent;
+package com.luka02.heartbeat.io;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The one JSON mapping of the HTTP API, shared by the server and the CLI client. */
+/**
+ * The product's one configured JSON mapping: the HTTP API, its CLI client, the status page, the
+ * config file, the webhook, the export summaries and agent.json all read and write through it.
+ * Readers that must refuse unknown fields (the config) say so on their own reader.
+ */
 public final class Json {
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .registerModule(new JavaTimeModule())

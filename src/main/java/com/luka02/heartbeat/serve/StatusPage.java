@@ -1,6 +1,7 @@
-package com.luka02.heartbeat.ops;
+package com.luka02.heartbeat.serve;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.luka02.heartbeat.io.Json;
+import com.luka02.heartbeat.ops.Timeline;
 import com.luka02.heartbeat.store.QueryResult;
 import com.luka02.heartbeat.store.StoreReader;
 import com.luka02.heartbeat.store.ReportRow;
@@ -8,9 +9,6 @@ import com.luka02.heartbeat.store.StoreStats;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * The status page: static files from the classpath (no CDN, no fonts, no build step) and the JSON
  * they fetch. {@code GET /api/timeline?hours=24}, {@code /api/latest}, {@code /api/rollovers}.
  */
-final class StatusPage {
+public final class StatusPage {
   private static final Logger log = LoggerFactory.getLogger(StatusPage.class);
-  private static final String RESOURCES = "/com/luka02/heartbeat/ops/page/";
+  private static final String RESOURCES = "/com/luka02/heartbeat/serve/page/";
   /** The files the page is made of; nothing else on the classpath is served. */
   private static final Map<String, String> FILES = Map.of(
       "/", "index.html text/html",
@@ -43,17 +41,15 @@ final class StatusPage {
   private final Clock clock;
   private final ZoneId zone;
   private final Duration cadence;
-  private final ObjectMapper json;
   private final java.util.function.Supplier<Object> overview;
 
-  StatusPage(StoreReader store, Clock clock, ZoneId zone, Duration cadence, ObjectMapper json,
+  StatusPage(StoreReader store, Clock clock, ZoneId zone, Duration cadence,
       java.util.function.Supplier<Object> overview) {
     this.overview = overview;
     this.store = store;
     this.clock = clock;
     this.zone = zone;
     this.cadence = cadence;
-    this.json = json;
   }
 
   /** {@code /} and its files. */
@@ -62,10 +58,10 @@ final class StatusPage {
       String path = ex.getRequestURI().getPath();
       String file = FILES.get(path);
       if (file == null) {
-        Http.json(ex, 404, Map.of("error", "no such page: " + path), json);
+        Http.error(ex, 404, "no such page: " + path);
         return;
       }
-      if (!Http.allow(ex, "GET", json)) {
+      if (!Http.allow(ex, "GET")) {
         return;
       }
       String[] nameAndType = file.split(" ");
@@ -87,11 +83,11 @@ final class StatusPage {
   /** {@code /api/...}. */
   void api(HttpExchange ex) throws IOException {
     try (ex) {
-      if (!Http.allow(ex, "GET", json)) {
+      if (!Http.allow(ex, "GET")) {
         return;
       }
       String path = ex.getRequestURI().getPath();
-      Map<String, String> params = params(ex.getRequestURI().getRawQuery());
+      Map<String, String> params = Http.params(ex);
       try {
         Object body = switch (path) {
           case "/api/timeline" -> timeline(intParam(params, "hours", 24, 1, MAX_HOURS));
@@ -101,16 +97,16 @@ final class StatusPage {
           default -> null;
         };
         if (body == null) {
-          Http.json(ex, 404, Map.of("error", "no such endpoint: " + path
-              + " (try /api/overview, /api/timeline, /api/latest or /api/rollovers)"), json);
+          Http.error(ex, 404, "no such endpoint: " + path
+              + " (try /api/overview, /api/timeline, /api/latest or /api/rollovers)");
           return;
         }
-        Http.json(ex, 200, body, json);
+        Http.json(ex, 200, body);
       } catch (IllegalArgumentException e) {
-        Http.json(ex, 400, Map.of("error", String.valueOf(e.getMessage())), json);
+        Http.error(ex, 400, e.getMessage());
       } catch (RuntimeException e) {
         log.error("GET {} failed", path, e);
-        Http.json(ex, 500, Map.of("error", String.valueOf(e.getMessage())), json);
+        Http.error(ex, 500, e.getMessage());
       }
     }
   }
@@ -118,7 +114,7 @@ final class StatusPage {
   Timeline timeline(int hours) {
     Instant to = clock.instant();
     Instant from = to.minus(Duration.ofHours(hours));
-    List<ReportRow> rows = ReportRow.timeline(store.reportsBetween(from, to, hours * 3600), json);
+    List<ReportRow> rows = ReportRow.timeline(store.reportsBetween(from, to, hours * 3600), Json.mapper());
     List<Timeline.Report> reports = new ArrayList<>(rows.size());
     for (ReportRow row : rows) {
       List<Timeline.Check> checks = row.checks().stream()
@@ -130,7 +126,7 @@ final class StatusPage {
 
   /** The newest report with every check and its full message; null fields when there is none. */
   Map<String, Object> latest() {
-    ReportRow row = ReportRow.latest(store.latestReport(), json);
+    ReportRow row = ReportRow.latest(store.latestReport(), Json.mapper());
     Map<String, Object> out = new LinkedHashMap<>();
     if (row == null) {
       out.put("report", null);
@@ -172,48 +168,5 @@ final class StatusPage {
       // reported below
     }
     throw new IllegalArgumentException("expected " + name + " between " + min + " and " + max + ", found '" + v + "'");
-  }
-
-  private static Map<String, String> params(String rawQuery) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (rawQuery == null) {
-      return out;
-    }
-    for (String pair : rawQuery.split("&")) {
-      int eq = pair.indexOf('=');
-      out.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-    }
-    return out;
-  }
-
-  /** The little HTTP the ops endpoints need. */
-  static final class Http {
-    private Http() {}
-
-    /** Answers 405 and returns false unless the method is {@code method} (or HEAD, for GET). */
-    static boolean allow(HttpExchange ex, String method, ObjectMapper json) throws IOException {
-      String m = ex.getRequestMethod();
-      if (m.equals(method) || ("GET".equals(method) && "HEAD".equals(m))) {
-        return true;
-      }
-      json(ex, 405, Map.of("error", "use " + method + " for " + ex.getRequestURI().getPath()), json);
-      return false;
-    }
-
-    static void json(HttpExchange ex, int code, Object body, ObjectMapper json) throws IOException {
-      send(ex, code, "application/json; charset=utf-8", json.writeValueAsBytes(body));
-    }
-
-    static void send(HttpExchange ex, int code, String contentType, byte[] bytes) throws IOException {
-      ex.getResponseHeaders().set("Content-Type", contentType);
-      boolean head = "HEAD".equals(ex.getRequestMethod());
-      ex.sendResponseHeaders(code, head ? -1 : bytes.length);
-      if (!head) {
-        try (OutputStream out = ex.getResponseBody()) {
-          out.write(bytes);
-        }
-      }
-    }
   }
 }

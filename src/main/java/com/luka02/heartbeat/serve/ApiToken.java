@@ -1,4 +1,4 @@
-package com.luka02.heartbeat.agent;
+package com.luka02.heartbeat.serve;
 
 import com.luka02.heartbeat.config.ConfigException;
 import java.io.IOException;

@@ -1,16 +1,15 @@
-package com.luka02.heartbeat.ops;
+package com.luka02.heartbeat.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;
 import com.luka02.heartbeat.ingest.Ingester;
+import com.luka02.heartbeat.io.Json;
+import com.luka02.heartbeat.ops.Timeline;
 import com.luka02.heartbeat.report.Status;
 import com.luka02.heartbeat.store.QuarantineRow;
 import com.luka02.heartbeat.store.StagingStore;
@@ -37,8 +36,6 @@ class StoredStatusTest {
 
   @TempDir Path root;
   private final MutableClock clock = new MutableClock(T.plusSeconds(60));
-  private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   private Config config;
 
   @BeforeEach
@@ -53,7 +50,7 @@ class StoredStatusTest {
   }
 
   private StatusPage page(StagingStore store) {
-    return new StatusPage(store, clock, config.zone(), config.cadence(), json, () -> null);
+    return new StatusPage(store, clock, config.zone(), config.cadence(), () -> null);
   }
 
   private void sql(String statement) throws Exception {
@@ -68,7 +65,7 @@ class StoredStatusTest {
     try (StagingStore store = StagingStore.open(config)) {
       String stored = (String) store.query("SELECT checks::VARCHAR FROM heartbeats", 1).rows().get(0).get(0);
 
-      String served = json.writeValueAsString(page(store).latest());
+      String served = Json.mapper().writeValueAsString(page(store).latest());
 
       assertTrue(served.contains("\"status\":\"error\""), served);
       assertTrue(served.contains("\"checks\":" + stored + ","), served + "\nstored: " + stored);
@@ -118,7 +115,7 @@ class StoredStatusTest {
     try (StagingStore store = StagingStore.open(config)) {
       new Ingester(config, store, clock).catchup(CatchupOptions.FULL);
 
-      String served = json.writeValueAsString(QuarantineRow.of(store.quarantineList(5)));
+      String served = Json.mapper().writeValueAsString(QuarantineRow.of(store.quarantineList(5)));
 
       assertTrue(served.matches("\\[\\{\"path\":\"[^\"]*" + bad.getFileName()
           + "\",\"reason\":\".+\",\"line\":(\\d+|null),\"seenAt\":\"[^\"]+Z\"}]"), served);

@@ -158,7 +158,7 @@
     // One line per stretch of heartbeats: a gap is not drawn over as if the monitor had run.
     const segments = [[]];
     points.forEach((r, i) => {
-      if (i > 0 && Date.parse(r.at) - Date.parse(points[i - 1].at) > 2 * t.cadenceSeconds * 1000) segments.push([]);
+      if (i > 0 && Date.parse(r.at) - Date.parse(points[i - 1].at) > t.gapAfterSeconds * 1000) segments.push([]);
       segments[segments.length - 1].push(r);
     });
     for (const seg of segments) {

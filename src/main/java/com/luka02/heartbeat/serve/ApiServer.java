@@ -1,0 +1,254 @@
+package com.luka02.heartbeat.serve;
+
+import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.ingest.CatchupOptions;
+import com.luka02.heartbeat.ops.Health;
+import com.luka02.heartbeat.ops.Operations;
+import com.luka02.heartbeat.store.QueryException;
+import com.luka02.heartbeat.store.QueryResult;
+import com.luka02.heartbeat.store.StagingStore;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's HTTP API, bound to 127.0.0.1 only.
+ *
+ * <ul>
+ *   <li>{@code GET /query?sql=...} a JSON array of row objects ({@code &shape=table} for columns and rows)
+ *   <li>{@code GET /status}
+ *   <li>{@code POST /catchup?since=YYYY-MM-DD&reparse=true&dry_run=true}
+ *   <li>{@code POST /rollover?date=YYYY-MM-DD&dry_run=true}
+ *   <li>{@code GET /health}, {@code GET /metrics}, {@code GET /api/...} and the status page at {@code /}
+ *       (see {@link Operations})
+ * </ul>
+ *
+ * <p>Every route is behind {@link BrowserGuard}: the four above need its client header on every request.
+ * The one HTTP server of the product is created here, in {@link #listen}.
+ */
+public final class ApiServer {
+  private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+  private static final int THREADS = 4;
+  /** How long a stop waits for requests in flight, which may be reading the store about to close. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
+  private final HttpServer server;
+  private final ExecutorService pool;
+
+  private ApiServer(HttpServer server, ExecutorService pool) {
+    this.server = server;
+    this.pool = pool;
+  }
+
+  /**
+   * Serves {@code api} and the operations endpoints and status page of {@code ops} and {@code page}
+   * on 127.0.0.1:{@code port}; with a token, every data request must carry
+   * {@code Authorization: Bearer <token>}, or gets 401.
+   */
+  public static ApiServer start(int port, AgentApi api, ApiToken token, Operations ops, StatusPage page)
+      throws IOException {
+    HttpServer server = listen(port);
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS, threadsNamed("heartbeat-http-"));
+    server.setExecutor(pool);
+    Filter auth = token == null ? null : bearer(token);
+    BrowserGuard guard = new BrowserGuard(ops::refusedRequest);
+    // The CLI's routes answer only requests that carry the client header, which no web page can send.
+    List<Filter> clients = filters(guard.forClients(), auth);
+    List<Filter> pages = filters(guard.forPages(), auth);
+    route(server, clients, "/query", ex -> handle(ex, "GET", () -> query(ex, api, Http.params(ex))));
+    route(server, clients, "/status", ex -> handle(ex, "GET", api::status));
+    route(server, clients, "/catchup", ex -> handle(ex, "POST", () -> api.catchup(catchupOptions(Http.params(ex)))));
+    route(server, clients, "/rollover", ex -> handle(ex, "POST", () -> {
+      Map<String, String> p = Http.params(ex);
+      return api.rollover(date(p.get("date"), "date"), Boolean.parseBoolean(p.get("dry_run")));
+    }));
+    route(server, pages, "/health", ex -> health(ex, ops));
+    route(server, pages, "/metrics", ex -> metrics(ex, ops));
+    route(server, pages, "/api/", page::api);
+    // The page's HTML, JS and CSS hold no data, and a browser cannot send the token for them:
+    // they are served without it, and the page sends the token with every request for data.
+    route(server, filters(guard.forPages(), null), "/", page::page);
+    server.start();
+    return new ApiServer(server, pool);
+  }
+
+  /** A status page on {@code store} for {@code config}, with the overview of {@code ops}. */
+  public static StatusPage page(Config config, StagingStore store, Clock clock, Operations ops) {
+    return new StatusPage(store, clock, config.zone(), config.cadence(), ops::overview);
+  }
+
+  /** The product's one HTTP server, on loopback only. */
+  private static HttpServer listen(int port) throws IOException {
+    try {
+      return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+    } catch (java.net.BindException e) {
+      throw new IOException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage()
+          + " (set another port with --port or \"port\" in the config; 0 picks a free one)", e);
+    }
+  }
+
+  /** Daemon threads numbered from 1, so a thread dump tells the HTTP threads apart. */
+  private static ThreadFactory threadsNamed(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private static Filter bearer(ApiToken token) {
+    return new Filter() {
+      @Override
+      public void doFilter(HttpExchange ex, Chain chain) throws IOException {
+        if (token.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {
+          chain.doFilter(ex);
+          return;
+        }
+        try (ex) {
+          ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+          Http.error(ex, 401, "expected 'Authorization: Bearer <token>' (see apiTokenFile)");
+        }
+      }
+
+      @Override
+      public String description() {
+        return "bearer token";
+      }
+    };
+  }
+
+  /** Every route goes through here, so that none escapes the browser guard and the token check. */
+  static void route(HttpServer server, List<Filter> filters, String path, HttpHandler handler) {
+    server.createContext(path, handler).getFilters().addAll(filters);
+  }
+
+  /** The browser guard first, so that a page learns nothing, not even whether a token is needed. */
+  private static List<Filter> filters(Filter guard, Filter auth) {
+    return auth == null ? List.of(guard) : List.of(guard, auth);
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** Stops listening, then waits a little for the requests in flight before interrupting them. */
+  public void stop() {
+    server.stop(0);
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("HTTP requests still running after {} s; interrupting them", STOP_WAIT.toSeconds());
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** {@code GET /health}: 200 while watching and the store takes writes, else 503; the body says why. */
+  private static void health(HttpExchange ex, Operations ops) throws IOException {
+    try (ex) {
+      if (Http.allow(ex, "GET")) {
+        Health.Report r = ops.health();
+        Http.json(ex, r.healthy() ? 200 : 503, r);
+      }
+    }
+  }
+
+  /** {@code GET /metrics} in the Prometheus text format. */
+  private static void metrics(HttpExchange ex, Operations ops) throws IOException {
+    try (ex) {
+      if (Http.allow(ex, "GET")) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        String type = ops.writeMetrics(out, ex.getRequestHeaders().getFirst("Accept"));
+        Http.send(ex, 200, type, out.toByteArray());
+      }
+    }
+  }
+
+  private static Object query(HttpExchange ex, AgentApi api, Map<String, String> p) {
+    QueryResult r = api.query(p.get("sql"));
+    if (r.truncated()) {
+      ex.getResponseHeaders().set(Truncation.HEADER, String.valueOf(r.rows().size()));
+    }
+    if ("table".equals(p.get("shape"))) {
+      return r;
+    }
+    List<Map<String, Object>> rows = new ArrayList<>(r.rows().size());
+    for (List<Object> row : r.rows()) {
+      Map<String, Object> obj = new LinkedHashMap<>();
+      for (int i = 0; i < r.columns().size(); i++) {
+        obj.put(r.columns().get(i), row.get(i));
+      }
+      rows.add(obj);
+    }
+    if (r.truncated()) {
+      rows.add(Truncation.marker(r));
+    }
+    return rows;
+  }
+
+  static CatchupOptions catchupOptions(Map<String, String> p) {
+    return new CatchupOptions(date(p.get("since"), "since"), Boolean.parseBoolean(p.get("reparse")),
+        Boolean.parseBoolean(p.get("dry_run")));
+  }
+
+  private static LocalDate date(String value, String name) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    try {
+      return LocalDate.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("expected " + name + " as YYYY-MM-DD, found '" + value + "'");
+    }
+  }
+
+  interface Action {
+    Object run() throws Exception;
+  }
+
+  private static void handle(HttpExchange ex, String method, Action action) throws IOException {
+    try (ex) {
+      if (!method.equals(ex.getRequestMethod())) {
+        Http.refuseMethod(ex, method);
+        return;
+      }
+      try {
+        Http.json(ex, 200, action.run());
+      } catch (QueryException e) {
+        if (e.reason() == QueryException.Reason.BUSY) {
+          ex.getResponseHeaders().set("Retry-After", "5");
+        }
+        Http.error(ex, e.reason().httpStatus(), e.getMessage());
+      } catch (IllegalArgumentException e) {
+        Http.error(ex, 400, e.getMessage());
+      } catch (Exception e) {
+        log.error("{} {} failed", method, ex.getRequestURI().getPath(), e);
+        Http.error(ex, 500, e.getMessage());
+      }
+    }
+  }
+}
