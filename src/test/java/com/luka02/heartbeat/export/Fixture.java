@@ -3,7 +3,7 @@ package com.luka02.heartbeat.export;
 import com.luka02.heartbeat.testing.MutableClock;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.luka02.heartbeat.bench.ReportText;
+import com.luka02.heartbeat.testing.ReportText;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;

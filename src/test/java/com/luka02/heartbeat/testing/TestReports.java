@@ -1,6 +1,5 @@
 package com.luka02.heartbeat.testing;
 
-import com.luka02.heartbeat.bench.ReportText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

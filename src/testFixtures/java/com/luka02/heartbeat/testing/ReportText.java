@@ -1,10 +1,10 @@
-package com.luka02.heartbeat.bench;
+package com.luka02.heartbeat.testing;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** The OPS-Atomic monitor's report layout, filled in: the one writer of report text, for the corpus and tests. */
+/** The OPS-Atomic monitor's report layout, filled in: the one writer of report text, for the tests and the benchmark. */
 public final class ReportText {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);

@@ -1,5 +1,6 @@
 package com.luka02.heartbeat.bench;
 
+import com.luka02.heartbeat.testing.ReportText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
