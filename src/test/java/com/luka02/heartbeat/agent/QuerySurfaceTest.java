@@ -10,7 +10,7 @@ import com.luka02.heartbeat.config.ConfigException;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;
 import com.luka02.heartbeat.store.QueryResult;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.testing.ReportText;
 import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -46,7 +46,7 @@ class QuerySurfaceTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private Agent start(String extraConfig) throws Exception {
-    TestReports.write(root.resolve("g/reports"), T0);
+    ReportText.write(root.resolve("g/reports"), T0);
     Files.writeString(root.resolve("config.json"),
         "{\"zone\": \"UTC\", \"queryTimeoutSeconds\": 1, \"queryMaxRows\": 5" + extraConfig + "}");
     Config config = ConfigLoader.load(root, root.resolve("config.json"));
