@@ -1,11 +1,11 @@
 package com.luka02.heartbeat.bench;
 
-import static com.luka02.heartbeat.testing.ReportText.ERROR;
-import static com.luka02.heartbeat.testing.ReportText.OK;
-import static com.luka02.heartbeat.testing.ReportText.WARN;
-import static com.luka02.heartbeat.testing.ReportText.agent;
+import static com.luka02.heartbeat.fixtures.ReportText.ERROR;
+import static com.luka02.heartbeat.fixtures.ReportText.OK;
+import static com.luka02.heartbeat.fixtures.ReportText.WARN;
+import static com.luka02.heartbeat.fixtures.ReportText.agent;
 
-import com.luka02.heartbeat.testing.ReportText;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.testing.LiveAgent;
-import com.luka02.heartbeat.testing.ReportText;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

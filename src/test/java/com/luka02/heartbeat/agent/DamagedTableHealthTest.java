@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.ingest.CatchupOptions;
 import com.luka02.heartbeat.testing.LiveAgent;
-import com.luka02.heartbeat.testing.ReportText;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

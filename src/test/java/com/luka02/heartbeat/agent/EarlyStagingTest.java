@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.testing.LiveAgent;
-import com.luka02.heartbeat.testing.ReportText;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -9,7 +9,7 @@ import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;
 import com.luka02.heartbeat.ingest.CatchupResult;
 import com.luka02.heartbeat.store.StagedFile;
-import com.luka02.heartbeat.testing.ReportText;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

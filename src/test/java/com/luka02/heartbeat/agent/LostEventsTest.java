@@ -9,7 +9,7 @@ import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.QuickCheck;
 import com.luka02.heartbeat.store.StagedFile;
-import com.luka02.heartbeat.testing.ReportText;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -10,7 +10,7 @@ import com.luka02.heartbeat.config.ConfigException;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;
 import com.luka02.heartbeat.store.QueryResult;
-import com.luka02.heartbeat.testing.ReportText;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -15,7 +15,7 @@ import com.luka02.heartbeat.store.DayExport;
 import com.luka02.heartbeat.store.ExportRecord;
 import com.luka02.heartbeat.store.StagingStore;
 import com.luka02.heartbeat.testing.MutableClock;
-import com.luka02.heartbeat.testing.ReportText;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;

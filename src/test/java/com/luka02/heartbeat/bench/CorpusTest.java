@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.luka02.heartbeat.report.Heartbeat;
 import com.luka02.heartbeat.report.ReportFormatException;
 import com.luka02.heartbeat.report.ReportParser;
-import com.luka02.heartbeat.testing.ReportText;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -18,11 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The two jars `mvn package` builds, run as a user runs them (failsafe, after packaging): the shipping
- * jar holds no benchmark and no test fixture and offers no {@code bench}; the bench jar starts and runs
- * its children from the shipping jar beside it.
+ * jar holds no benchmark and no test fixture and offers no {@code bench}; the bench jar starts, needs
+ * nothing but itself, the shipping jar and the JDK, and runs its children from the shipping jar.
  */
 class JarsIT {
-  private static final List<String> NOT_SHIPPED = List.of("com/luka02/heartbeat/bench/", "com/luka02/heartbeat/testing/");
+  private static final List<String> NOT_SHIPPED =
+      List.of("com/luka02/heartbeat/bench/", "com/luka02/heartbeat/fixtures/", "com/luka02/heartbeat/testing/");
 
   @TempDir Path dir;
 
@@ -41,11 +42,15 @@ class JarsIT {
         "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")),
         "-D" + NativeLibraryLoader.CACHE_PROPERTY + "=" + dir.resolve("native")));
     cmd.addAll(List.of(args));
+    return run(cmd);
+  }
+
+  private Run run(List<String> cmd) throws IOException, InterruptedException {
     Path out = dir.resolve("out.txt");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError(String.join(" ", cmd) + " did not finish within 60 s");
+      throw new AssertionError(String.join(" ", cmd) + " did not finish within 120 s");
     }
     return new Run(p.exitValue(), Files.readString(out));
   }
@@ -78,6 +83,18 @@ class JarsIT {
     for (String option : List.of("--only", "--days", "--idle-seconds", "--sustain-seconds", "--jar")) {
       assertTrue(help.out().contains(option), option + " missing from:\n" + help.out());
     }
+  }
+
+  @Test
+  void theBenchJarNeedsNoTestCodeNorJUnit() throws Exception {
+    // The bench jar is cut from the test classes: a reference to a test helper would compile and then
+    // fail at run time. jdeps lists every class it refers to that neither jar nor the JDK holds.
+    Run missing = run(List.of(Path.of(System.getProperty("java.home"), "bin", "jdeps").toString(),
+        "--multi-release", "17", "--class-path", jar("product.jar").toString(), "--missing-deps",
+        jar("bench.jar").toString()));
+
+    assertEquals(0, missing.code(), missing.out());
+    assertEquals("", missing.out().strip());
   }
 
   @Test

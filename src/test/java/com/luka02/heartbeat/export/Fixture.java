@@ -1,7 +1,7 @@
 package com.luka02.heartbeat.export;
 
 import com.luka02.heartbeat.testing.MutableClock;
-import com.luka02.heartbeat.testing.ReportText;
+import com.luka02.heartbeat.fixtures.ReportText;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.luka02.heartbeat.config.Config;

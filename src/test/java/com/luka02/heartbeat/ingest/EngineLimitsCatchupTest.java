@@ -2,7 +2,7 @@ package com.luka02.heartbeat.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.luka02.heartbeat.testing.ReportText;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.luka02.heartbeat.agent.Agent;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
-import com.luka02.heartbeat.testing.ReportText;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -5,7 +5,7 @@ import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;
 import com.luka02.heartbeat.testing.MutableClock;
-import com.luka02.heartbeat.testing.ReportText;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

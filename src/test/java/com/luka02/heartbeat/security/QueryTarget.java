@@ -9,7 +9,7 @@ import com.luka02.heartbeat.agent.Agent;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;
-import com.luka02.heartbeat.testing.ReportText;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
