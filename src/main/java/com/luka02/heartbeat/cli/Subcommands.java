@@ -7,8 +7,8 @@ import picocli.CommandLine;
 
 /**
  * The commands of {@link Main}, registered lazily: picocli builds a model of every command it is given,
- * by reflection, and creating a command runs its class's static set-up (the bench's JSON mapper, for
- * one). A {@code query} typed at a prompt should pay for its own command only.
+ * by reflection, and creating a command runs its class's static set-up. A {@code query} typed at a
+ * prompt should pay for its own command only.
  */
 final class Subcommands {
   private static final Map<String, Supplier<Object>> ALL = new LinkedHashMap<>();
@@ -22,7 +22,6 @@ final class Subcommands {
     ALL.put("status", StatusCommand::new);
     ALL.put("init", InitCommand::new);
     ALL.put("check-config", CheckConfigCommand::new);
-    ALL.put("bench", com.luka02.heartbeat.bench.BenchCommand::new);
   }
 
   private Subcommands() {}

@@ -10,7 +10,7 @@ import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.store.QueryResult;
 import com.luka02.heartbeat.testing.AgentProcess;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,12 +45,12 @@ class AgentProcessTest {
     int total = 600;
     try (AgentProcess agent = startAgent()) {
       for (int i = 0; i < total / 2; i++) {
-        TestReports.write(dir, T0.plusSeconds(300L * i));
+        ReportText.write(dir, T0.plusSeconds(300L * i));
       }
       agent.kill();
     }
     for (int i = total / 2; i < total; i++) {
-      TestReports.write(dir, T0.plusSeconds(300L * i));
+      ReportText.write(dir, T0.plusSeconds(300L * i));
     }
     try (AgentProcess agent = startAgent()) {
       // Through the restarted agent, as a user would: the catch-up waits for the writer.
@@ -95,7 +95,7 @@ class AgentProcessTest {
 
   @Test
   void cliCommandsWithoutAgentOpenTheStoreThemselves() throws Exception {
-    TestReports.write(root.resolve("g/reports"), T0);
+    ReportText.write(root.resolve("g/reports"), T0);
     Files.writeString(root.resolve("config.json"), "{\"zone\": \"UTC\"}");
 
     assertEquals(0, Main.execute("--root", root.toString(), "catchup"));

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.serve.BrowserGuard;
 import com.luka02.heartbeat.testing.LiveAgent;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -67,23 +67,23 @@ class AgentTest {
 
   @Test
   void createdFileIsStaged() throws Exception {
-    TestReports.write(config.reportsDir().resolve("ops_atomic"), T0);
+    ReportText.write(config.reportsDir().resolve("ops_atomic"), T0);
 
-    assertEquals("g/reports/ops_atomic/" + TestReports.name(T0), nextStaged());
+    assertEquals("g/reports/ops_atomic/" + ReportText.name(T0), nextStaged());
     assertEquals(1, rows());
   }
 
   @Test
   void fileWrittenInTwoChunksIsStagedOnlyOnceComplete() throws Exception {
-    Path file = config.reportsDir().resolve(TestReports.name(T0));
-    String text = TestReports.healthy(T0);
+    Path file = config.reportsDir().resolve(ReportText.name(T0));
+    String text = ReportText.healthy(T0);
     int half = text.indexOf("### API Endpoints");
     Files.writeString(file, text.substring(0, half));
     // The monitor's pause between chunks: far longer than the settle window.
     assertEquals(null, staged.poll(600, TimeUnit.MILLISECONDS), "a half-written file was staged");
     Files.writeString(file, text);
 
-    assertEquals("g/reports/" + TestReports.name(T0), nextStaged());
+    assertEquals("g/reports/" + ReportText.name(T0), nextStaged());
     var row = agent.query("SELECT api_status, launchagent_digest FROM heartbeats").rows().get(0);
     assertEquals("ok", row.get(0));
     assertEquals("loaded", row.get(1));
@@ -93,26 +93,26 @@ class AgentTest {
   @Test
   void fileMovedInIsStaged() throws Exception {
     Path outside = Files.createDirectories(root.resolve("elsewhere"));
-    Path file = TestReports.write(outside, T0);
+    Path file = ReportText.write(outside, T0);
     Files.move(file, config.reportsDir().resolve(file.getFileName()));
 
-    assertEquals("g/reports/" + TestReports.name(T0), nextStaged());
+    assertEquals("g/reports/" + ReportText.name(T0), nextStaged());
   }
 
   @Test
   void fileInNewSubfolderIsStaged() throws Exception {
     Path sub = config.reportsDir().resolve("ops_atomic/2026/11");
     Files.createDirectories(sub);
-    TestReports.write(sub, T0);
+    ReportText.write(sub, T0);
 
-    assertEquals("g/reports/ops_atomic/2026/11/" + TestReports.name(T0), nextStaged());
+    assertEquals("g/reports/ops_atomic/2026/11/" + ReportText.name(T0), nextStaged());
   }
 
   @Test
   void folderMovedInWithReportsIsStaged() throws Exception {
     Path outside = root.resolve("backup");
-    TestReports.write(outside, T0);
-    TestReports.write(outside, T0.plusSeconds(300));
+    ReportText.write(outside, T0);
+    ReportText.write(outside, T0.plusSeconds(300));
     Files.move(outside, config.reportsDir().resolve("backup"));
 
     nextStaged();
@@ -133,7 +133,7 @@ class AgentTest {
 
   @Test
   void queryOverLoopbackReturnsAnArrayOfRowObjects() throws Exception {
-    TestReports.write(config.reportsDir(), T0);
+    ReportText.write(config.reportsDir(), T0);
     nextStaged();
 
     HttpResponse<String> res = get("/query?sql=" + URLEncoder.encode(
@@ -142,7 +142,7 @@ class AgentTest {
     assertEquals(200, res.statusCode());
     JsonNode rows = new ObjectMapper().readTree(res.body());
     assertTrue(rows.isArray());
-    assertEquals(TestReports.name(T0), rows.get(0).get("filename").asText());
+    assertEquals(ReportText.name(T0), rows.get(0).get("filename").asText());
     assertEquals("ok", rows.get(0).get("status").asText());
     assertEquals(71, rows.get(0).get("duration_ms").asInt());
   }
@@ -157,7 +157,7 @@ class AgentTest {
 
   @Test
   void statusCatchupAndRolloverAnswerOverLoopback() throws Exception {
-    TestReports.write(config.reportsDir(), T0);
+    ReportText.write(config.reportsDir(), T0);
     nextStaged();
 
     JsonNode status = new ObjectMapper().readTree(get("/status").body());

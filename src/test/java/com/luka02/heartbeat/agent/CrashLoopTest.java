@@ -8,7 +8,7 @@ import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.store.QueryResult;
 import com.luka02.heartbeat.testing.AgentProcess;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -86,7 +86,7 @@ class CrashLoopTest {
   private static void writeReports(Path dir, int from, int count) {
     try {
       for (int i = from; i < from + count; i++) {
-        TestReports.write(dir, FIRST.plusSeconds(300L * i));
+        ReportText.write(dir, FIRST.plusSeconds(300L * i));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

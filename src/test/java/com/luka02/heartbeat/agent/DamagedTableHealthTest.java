@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.ingest.CatchupOptions;
 import com.luka02.heartbeat.testing.LiveAgent;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,7 +59,7 @@ class DamagedTableHealthTest {
 
   @Test
   void droppedHeartbeatsTableMakesHealth503NamingTheReasonAndRecover() throws Exception {
-    TestReports.write(config.reportsDir(), T0);
+    ReportText.write(config.reportsDir(), T0);
     assertNotNull(staged.poll(20, TimeUnit.SECONDS), "the first report was not staged");
     assertEquals(200, health().statusCode());
 
@@ -71,7 +71,7 @@ class DamagedTableHealthTest {
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE heartbeats");
     }
-    TestReports.write(config.reportsDir(), T0.plusSeconds(300));
+    ReportText.write(config.reportsDir(), T0.plusSeconds(300));
     assertThrows(RuntimeException.class, () -> agent.catchup(CatchupOptions.FULL));
 
     HttpResponse<String> res = health();

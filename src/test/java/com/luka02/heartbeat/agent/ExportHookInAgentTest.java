@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,7 +41,7 @@ class ExportHookInAgentTest {
          "onExport": "sh -c 'echo remote unreachable for {host}/{day} >&2; exit 3'"}
         """);
     config = ConfigLoader.load(root, cfg);
-    Path report = TestReports.write(Files.createDirectories(config.reportsDir().resolve("ops_atomic")), T0);
+    Path report = ReportText.write(Files.createDirectories(config.reportsDir().resolve("ops_atomic")), T0);
     // Written when it says, so that the start-up reconcile stages it before the first rollover.
     Files.setLastModifiedTime(report, java.nio.file.attribute.FileTime.from(T0));
     agent = Agent.start(config, Clock.fixed(T0.plusSeconds(86_400), ZoneOffset.UTC), 0);

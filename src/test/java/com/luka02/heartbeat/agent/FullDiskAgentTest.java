@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.testing.LiveAgent;
 import com.luka02.heartbeat.testing.SmallDisk;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -81,11 +81,11 @@ class FullDiskAgentTest {
     Config config = live.config();
     agent = live.agent();
     staged = live.staged();
-    TestReports.write(config.reportsDir(), T0);
+    ReportText.write(config.reportsDir(), T0);
     assertNotNull(staged.poll(20, TimeUnit.SECONDS), "the first report was not staged");
 
     Path filler = disk.fill();
-    Path second = TestReports.write(config.reportsDir(), T0.plusSeconds(300));
+    Path second = ReportText.write(config.reportsDir(), T0.plusSeconds(300));
     assertTrue(healthBecomes(503, Duration.ofSeconds(20)), "/health says staging fails while the disk is full");
 
     Files.delete(filler);

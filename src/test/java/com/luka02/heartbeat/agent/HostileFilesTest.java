@@ -9,7 +9,7 @@ import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;
 import com.luka02.heartbeat.ingest.CatchupResult;
 import com.luka02.heartbeat.store.StagedFile;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +59,7 @@ class HostileFilesTest {
   }
 
   private String good(Instant t) {
-    return TestReports.healthy(t);
+    return ReportText.healthy(t);
   }
 
   private void plantHostileTree() throws Exception {
@@ -115,7 +115,7 @@ class HostileFilesTest {
   @Test
   void hostileTreeNeverStopsGoodReportsFromFlowing() throws Exception {
     plantHostileTree();
-    Path marker = TestReports.write(config.reportsDir().resolve("later"), T0.plusSeconds(3600));
+    Path marker = ReportText.write(config.reportsDir().resolve("later"), T0.plusSeconds(3600));
 
     String last;
     do {
@@ -157,9 +157,9 @@ class HostileFilesTest {
 
   @Test
   void fileDeletedBeforeItIsReadLeavesNoTrace() throws Exception {
-    Path doomed = TestReports.write(config.reportsDir(), T0);
+    Path doomed = ReportText.write(config.reportsDir(), T0);
     Files.delete(doomed);
-    Path survivor = TestReports.write(config.reportsDir(), T0.plusSeconds(300));
+    Path survivor = ReportText.write(config.reportsDir(), T0.plusSeconds(300));
 
     assertEquals("g/reports/" + survivor.getFileName(), staged.poll(30, TimeUnit.SECONDS));
     assertEquals(0L, count("SELECT count(*) FROM quarantine"));
@@ -168,9 +168,9 @@ class HostileFilesTest {
 
   @Test
   void fileReplacedAfterStagingIsStagedAgainWithItsNewContent() throws Exception {
-    Path file = TestReports.write(config.reportsDir(), T0);
+    Path file = ReportText.write(config.reportsDir(), T0);
     staged.poll(30, TimeUnit.SECONDS);
-    Path replacement = Files.writeString(root.resolve("replacement.md"), TestReports.critical(T0));
+    Path replacement = Files.writeString(root.resolve("replacement.md"), ReportText.critical(T0));
     Files.move(replacement, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
     assertNotNull(staged.poll(30, TimeUnit.SECONDS));
@@ -181,7 +181,7 @@ class HostileFilesTest {
   @Test
   void credentialsPastedIntoMessagesAreRedactedBeforeStaging() throws Exception {
     Files.createDirectories(config.reportsDir());
-    Files.writeString(file(TestReports.name(T0)), TestReports.report(T0, "\u274C CRITICAL",
+    Files.writeString(file(ReportText.name(T0)), ReportText.report(T0, "error",
         "\u274C Redis not responding: Command failed: redis-cli -h 127.0.0.1 -a Sup3rSecret ping", "\u2705 ok"));
     staged.poll(30, TimeUnit.SECONDS);
 

@@ -9,7 +9,7 @@ import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.QuickCheck;
 import com.luka02.heartbeat.store.StagedFile;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,9 +55,9 @@ class LostEventsTest {
     // not need to look at it again.
     for (int i = 1; i <= 50; i++) {
       Instant t = NOW.minus(Duration.ofDays(200)).plusSeconds(300L * i);
-      Files.setLastModifiedTime(TestReports.write(opsAtomic(), t), FileTime.from(t));
+      Files.setLastModifiedTime(ReportText.write(opsAtomic(), t), FileTime.from(t));
     }
-    Path recent = TestReports.write(opsAtomic(), NOW.minusSeconds(3600));
+    Path recent = ReportText.write(opsAtomic(), NOW.minusSeconds(3600));
     Files.createDirectories(config.summaryDir()); // the start-up rollover writes its summaries there
     for (Path p : new Path[] {recent, opsAtomic(), config.reportsDir()}) {
       Files.setLastModifiedTime(p, FileTime.from(NOW.minusSeconds(3600)));
@@ -88,11 +88,11 @@ class LostEventsTest {
 
   @Test
   void newFileIsStagedByTheQuickCheck() throws Exception {
-    TestReports.write(opsAtomic(), NOW);
+    ReportText.write(opsAtomic(), NOW);
 
     QuickCheck.Look look = agent.checkNow();
 
-    assertEquals("g/reports/ops_atomic/" + TestReports.name(NOW), nextStaged());
+    assertEquals("g/reports/ops_atomic/" + ReportText.name(NOW), nextStaged());
     assertEquals(1, look.changed().size());
     // One folder changed: the reports folder itself was only stat'ed.
     assertEquals(1, look.foldersListed());
@@ -104,26 +104,26 @@ class LostEventsTest {
     Path sub = opsAtomic().resolve("2026/11");
     // Named for long ago: everything in a folder new to the check is looked at, whatever its name.
     Instant old = NOW.minus(Duration.ofDays(300));
-    TestReports.write(sub, old);
+    ReportText.write(sub, old);
 
     QuickCheck.Look look = agent.checkNow();
 
-    assertEquals("g/reports/ops_atomic/2026/11/" + TestReports.name(old), nextStaged());
+    assertEquals("g/reports/ops_atomic/2026/11/" + ReportText.name(old), nextStaged());
     assertEquals(1, look.changed().size());
   }
 
   @Test
   void recentFileRewrittenInPlaceIsRestagedByTheQuickCheck() throws Exception {
-    Path file = opsAtomic().resolve(TestReports.name(NOW.minusSeconds(3600)));
+    Path file = opsAtomic().resolve(ReportText.name(NOW.minusSeconds(3600)));
     agent.checkNow(); // confirms the file as staged
     FileTime folderMtime = Files.getLastModifiedTime(opsAtomic());
-    Files.writeString(file, TestReports.critical(NOW.minusSeconds(3600)), StandardCharsets.UTF_8);
+    Files.writeString(file, ReportText.critical(NOW.minusSeconds(3600)), StandardCharsets.UTF_8);
     Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(2)));
     assertEquals(folderMtime, Files.getLastModifiedTime(opsAtomic()), "an in-place write leaves the folder as it was");
 
     QuickCheck.Look look = agent.checkNow();
 
-    assertEquals("g/reports/ops_atomic/" + TestReports.name(NOW.minusSeconds(3600)), nextStaged());
+    assertEquals("g/reports/ops_atomic/" + ReportText.name(NOW.minusSeconds(3600)), nextStaged());
     assertEquals(0, look.foldersListed());
     assertEquals("error", agent.query("SELECT status FROM heartbeats WHERE \"timestamp\" = '"
         + NOW.minusSeconds(3600) + "'").rows().get(0).get(0));
@@ -132,14 +132,14 @@ class LostEventsTest {
   @Test
   void oldReportCopiedIntoAnOldFolderIsLeftToTheFullRescan() throws Exception {
     Instant old = NOW.minus(Duration.ofDays(100));
-    TestReports.write(opsAtomic(), old);
+    ReportText.write(opsAtomic(), old);
 
     QuickCheck.Look look = agent.checkNow();
     assertEquals(0, look.changed().size(), "the quick check compares only recently named reports");
     assertNull(staged.poll(300, TimeUnit.MILLISECONDS));
 
     agent.fullRescanNow();
-    assertEquals("g/reports/ops_atomic/" + TestReports.name(old), nextStaged());
+    assertEquals("g/reports/ops_atomic/" + ReportText.name(old), nextStaged());
     assertEquals(52, rows());
   }
 
@@ -155,12 +155,12 @@ class LostEventsTest {
 
   @Test
   void fileNoEventReportedIsCountedAsLostAndRescanned() throws Exception {
-    Path file = TestReports.write(opsAtomic(), NOW.minusSeconds(600));
+    Path file = ReportText.write(opsAtomic(), NOW.minusSeconds(600));
     Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(60)));
 
     assertEquals(1, agent.checkNow().changed().size());
 
-    assertEquals("g/reports/ops_atomic/" + TestReports.name(NOW.minusSeconds(600)), nextStaged());
+    assertEquals("g/reports/ops_atomic/" + ReportText.name(NOW.minusSeconds(600)), nextStaged());
     String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + agent.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
     assertTrue(metrics.contains("heartbeat_watcher_lost_events_total 1.0"), metrics);

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +38,7 @@ class ManualRolloverTest {
 
   @Test
   void aDayWithoutReports_isRefused_andNoFailureIsRecordedOrCounted() throws Exception {
-    TestReports.write(root.resolve("g/reports"), T0);
+    ReportText.write(root.resolve("g/reports"), T0);
     Files.writeString(root.resolve("config.json"), "{\"zone\": \"UTC\"}");
     Config config = ConfigLoader.load(root, root.resolve("config.json"));
     agent = Agent.start(config, Clock.systemUTC(), 0);

@@ -13,7 +13,7 @@ import com.luka02.heartbeat.io.Json;
 import com.luka02.heartbeat.serve.ApiToken;
 import com.luka02.heartbeat.serve.BrowserGuard;
 import com.luka02.heartbeat.store.QueryResult;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -49,7 +49,7 @@ class QuerySurfaceTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private Agent start(String extraConfig) throws Exception {
-    TestReports.write(root.resolve("g/reports"), T0);
+    ReportText.write(root.resolve("g/reports"), T0);
     Files.writeString(root.resolve("config.json"),
         "{\"zone\": \"UTC\", \"queryTimeoutSeconds\": 1, \"queryMaxRows\": 5" + extraConfig + "}");
     Config config = ConfigLoader.load(root, root.resolve("config.json"));

@@ -15,7 +15,7 @@ import com.luka02.heartbeat.store.DayExport;
 import com.luka02.heartbeat.store.ExportRecord;
 import com.luka02.heartbeat.store.StagingStore;
 import com.luka02.heartbeat.testing.MutableClock;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
@@ -63,16 +63,16 @@ class RecoverTest {
   private void buildStore() throws Exception {
     for (int d = 0; d < 3; d++) {
       for (int h = 8; h < 11; h++) {
-        TestReports.write(reports(), at(D1.plusDays(d), h));
+        ReportText.write(reports(), at(D1.plusDays(d), h));
       }
     }
     try (StagingStore store = StagingStore.open(config)) {
       Ingester ingester = new Ingester(config, store, clock);
       ingester.catchup(CatchupOptions.FULL);
       new Rollover(config, store, clock).runDue();
-      Files.delete(reports().resolve(TestReports.name(at(D1, 8)))); // D1 pruned: only its file holds it
-      Files.delete(reports().resolve(TestReports.name(at(D1.plusDays(1), 9)))); // its row stays staged
-      Files.writeString(reports().resolve(TestReports.name(at(D3, 10))), TestReports.critical(at(D3, 10)));
+      Files.delete(reports().resolve(ReportText.name(at(D1, 8)))); // D1 pruned: only its file holds it
+      Files.delete(reports().resolve(ReportText.name(at(D1.plusDays(1), 9)))); // its row stays staged
+      Files.writeString(reports().resolve(ReportText.name(at(D3, 10))), ReportText.critical(at(D3, 10)));
       clock.advance(Duration.ofMinutes(1));
       ingester.catchup(CatchupOptions.FULL);
     }
@@ -181,10 +181,10 @@ class RecoverTest {
   void damagedWalStopsStartUpWithTheNextStep() throws Exception {
     Path copy = root.resolve("crashed");
     try (StagingStore store = StagingStore.open(config)) {
-      TestReports.write(reports(), at(D1, 8));
+      ReportText.write(reports(), at(D1, 8));
       new Ingester(config, store, clock).catchup(CatchupOptions.FULL);
       store.checkpoint();
-      TestReports.write(reports(), at(D1, 9));
+      ReportText.write(reports(), at(D1, 9));
       new Ingester(config, store, clock).catchup(CatchupOptions.FULL);
       // The files as a crash leaves them: the last transaction only in the WAL.
       Files.createDirectories(copy);
@@ -210,7 +210,7 @@ class RecoverTest {
   @Test
   void garbageWalDoesNotStopStartUp() throws Exception {
     try (StagingStore store = StagingStore.open(config)) {
-      TestReports.write(reports(), at(D1, 8));
+      ReportText.write(reports(), at(D1, 8));
       new Ingester(config, store, clock).catchup(CatchupOptions.FULL);
     }
     Files.writeString(Path.of(config.stagingDb() + ".wal"), "not a write-ahead log ".repeat(200));

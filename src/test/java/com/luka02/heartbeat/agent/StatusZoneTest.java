@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,7 +22,7 @@ class StatusZoneTest {
 
   @Test
   void timesAreLocalWithTheirOffset_andTheZoneIsNamed() throws Exception {
-    TestReports.write(root.resolve("g/reports"), T0);
+    ReportText.write(root.resolve("g/reports"), T0);
     Files.writeString(root.resolve("config.json"), "{\"zone\": \"Asia/Bangkok\"}");
     try (LocalBackend local = new LocalBackend(ConfigLoader.load(root, root.resolve("config.json")),
         Clock.fixed(T0.plusSeconds(600), ZoneOffset.UTC), false)) {

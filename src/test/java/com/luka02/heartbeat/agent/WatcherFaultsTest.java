@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.testing.LiveAgent;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -77,11 +77,11 @@ class WatcherFaultsTest {
     assertEquals(503, health(), "the folder is missing");
 
     Files.createDirectories(reports);
-    TestReports.write(reports, T0); // before or after the re-arm: the rescan that follows it stages this one
-    assertEquals("g/reports/" + TestReports.name(T0), nextStaged());
+    ReportText.write(reports, T0); // before or after the re-arm: the rescan that follows it stages this one
+    assertEquals("g/reports/" + ReportText.name(T0), nextStaged());
     // The watch is back by now; only an event stages this one within the wait.
-    TestReports.write(reports, T0.plusSeconds(300));
-    assertEquals("g/reports/" + TestReports.name(T0.plusSeconds(300)), nextStaged());
+    ReportText.write(reports, T0.plusSeconds(300));
+    assertEquals("g/reports/" + ReportText.name(T0.plusSeconds(300)), nextStaged());
     assertEquals(200, health());
   }
 
@@ -96,7 +96,7 @@ class WatcherFaultsTest {
       }
     }));
     for (int i = 0; i < files; i++) {
-      TestReports.write(config.reportsDir(), T0.minus(Duration.ofDays(30)).plusSeconds(300L * i));
+      ReportText.write(config.reportsDir(), T0.minus(Duration.ofDays(30)).plusSeconds(300L * i));
     }
 
     assertTrue(all.await(90, TimeUnit.SECONDS), (files - all.getCount()) + " of " + files + " staged");

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.export.DayResult;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,8 +42,8 @@ class YoungAtStartTest {
     Config config = ConfigLoader.load(root, cfg);
     // Two days back is finished whatever the time of day (the rollover is at 02:30).
     Instant old = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(2)).plus(Duration.ofHours(12));
-    TestReports.write(config.reportsDir(), old);
-    TestReports.write(config.reportsDir(), old.plusSeconds(300)); // both modified just now: too young to judge
+    ReportText.write(config.reportsDir(), old);
+    ReportText.write(config.reportsDir(), old.plusSeconds(300)); // both modified just now: too young to judge
 
     BlockingQueue<String> staged = new LinkedBlockingQueue<>();
     agent = Agent.start(config, Clock.systemUTC(), 0);

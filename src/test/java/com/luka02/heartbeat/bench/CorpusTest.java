@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.luka02.heartbeat.report.Heartbeat;
 import com.luka02.heartbeat.report.ReportFormatException;
 import com.luka02.heartbeat.report.ReportParser;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,7 +87,7 @@ class CorpusTest {
   @Test
   void namesMatchTimestampsToTheSecondInAllButRareFiles() {
     List<Corpus.ReportFile> all = reports(new Corpus.Spec(LocalDate.of(2025, 3, 1), 30, 7));
-    long mismatched = all.stream().filter(f -> !f.fileName().equals(Corpus.fileName(f.timestamp()))).count();
+    long mismatched = all.stream().filter(f -> !f.fileName().equals(ReportText.name(f.timestamp()))).count();
     assertTrue(all.stream().allMatch(f -> ReportParser.isHeartbeatName(f.fileName())));
     assertTrue(mismatched > 0 && mismatched < all.size() / 200, "mismatched names: " + mismatched);
   }

@@ -12,7 +12,7 @@ import com.luka02.heartbeat.serve.WireJson;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.store.QueryResult;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +39,7 @@ class AgentShortcutTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path report = TestReports.write(root.resolve("g/reports"), T0);
+    Path report = ReportText.write(root.resolve("g/reports"), T0);
     // Old enough to be staged by the start's catch-up, rather than settled afterwards.
     Files.setLastModifiedTime(report, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(3600)));
     Config config = ConfigLoader.load(root, null);
@@ -71,7 +71,7 @@ class AgentShortcutTest {
       assertEquals(0, run("--root", root.toString(), "query", "--format", f.name(), sql), err.toString());
       assertEquals(QueryCommand.render(expected, f), out(), f.name());
     }
-    assertTrue(out().contains("\"filename\":\"" + TestReports.name(T0) + "\""), out());
+    assertTrue(out().contains("\"filename\":\"" + ReportText.name(T0) + "\""), out());
   }
 
   @Test

@@ -1,9 +1,9 @@
 package com.luka02.heartbeat.export;
 
 import com.luka02.heartbeat.testing.MutableClock;
+import com.luka02.heartbeat.fixtures.ReportText;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.luka02.heartbeat.bench.ReportText;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;
@@ -23,9 +23,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,8 +33,6 @@ import java.util.List;
  */
 final class Fixture implements AutoCloseable {
   static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
-  private static final DateTimeFormatter FILE_NAME =
-      DateTimeFormatter.ofPattern("'heartbeat_'yyyy-MM-dd_HH-mm-ss'.md'").withZone(ZoneOffset.UTC);
 
   final Path root;
   final MutableClock clock;
@@ -72,7 +68,7 @@ final class Fixture implements AutoCloseable {
   Path heartbeat(Instant timestamp, String status) throws IOException {
     Path dir = config.reportsDir().resolve("ops_atomic");
     Files.createDirectories(dir);
-    Path file = dir.resolve(FILE_NAME.format(timestamp));
+    Path file = dir.resolve(ReportText.name(timestamp));
     Files.writeString(file, report(timestamp, status), UTF_8);
     return file;
   }
@@ -178,34 +174,13 @@ final class Fixture implements AutoCloseable {
     }
   }
 
+  /** The report of {@code status}: the database fails for error, the API for warn. */
   private static String report(Instant t, String status) {
-    String header;
-    String database;
-    String api;
-    String summary;
-    switch (status) {
-      case "ok" -> {
-        header = "\u2705 HEALTHY";
-        database = "\u2705 Database file exists";
-        api = "\u2705 Endpoint responding";
-        summary = "\uD83D\uDFE2 **ALL SYSTEMS OPERATIONAL**";
-      }
-      case "warn" -> {
-        header = "\u26A0\uFE0F  WARNINGS";
-        database = "\u2705 Database file exists";
-        api = "\u26A0\uFE0F Endpoint not responding";
-        summary = "\uD83D\uDFE1 **WARNINGS PRESENT** - Review recommended";
-      }
-      case "error" -> {
-        header = "\u274C CRITICAL";
-        database = "\u274C Database not responding: Command failed";
-        api = "\u2705 Endpoint responding";
-        summary = "\uD83D\uDD34 **CRITICAL ISSUES DETECTED**";
-      }
-      default -> throw new IllegalArgumentException("status must be ok, warn or error: " + status);
-    }
-    return ReportText.of(t, header, 68, "\u2705 Redis responding", database, api,
-        "- **com.02luka.optimizer:** \u2705 LaunchAgent loaded\n- **com.02luka.digest:** \u2705 LaunchAgent loaded\n",
-        summary);
+    String database = status.equals("error") ? ReportText.ERROR + " Database not responding: Command failed"
+        : ReportText.OK + " Database file exists";
+    String api = status.equals("warn") ? ReportText.WARN + " Endpoint not responding"
+        : ReportText.OK + " Endpoint responding";
+    return ReportText.of(t, ReportText.status(status), 68, ReportText.OK + " Redis responding", database, api,
+        ReportText.AGENTS_LOADED, ReportText.summary(status));
   }
 }

@@ -2,7 +2,7 @@ package com.luka02.heartbeat.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +20,7 @@ class EngineLimitsCatchupTest {
   void aCatchUpAtTheSmallestMemoryLimitStagesEveryReport() throws Exception {
     try (TestRoot t = TestRoot.open(root, "{\"zone\": \"UTC\", \"duckdbMemoryLimitMb\": 128, \"duckdbThreads\": 1}")) {
       for (int i = 0; i < REPORTS; i++) {
-        TestReports.write(t.opsAtomic(), FIRST.plus(Duration.ofMinutes(5L * i)));
+        ReportText.write(t.opsAtomic(), FIRST.plus(Duration.ofMinutes(5L * i)));
       }
 
       CatchupResult r = t.catchup();

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.luka02.heartbeat.agent.Agent;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -75,7 +75,7 @@ class OperationsTest {
   }
 
   private void write(String report, Instant t) throws Exception {
-    Files.writeString(config.reportsDir().resolve(TestReports.name(t)), report, StandardCharsets.UTF_8);
+    Files.writeString(config.reportsDir().resolve(ReportText.name(t)), report, StandardCharsets.UTF_8);
     String name = staged.poll(WAIT_MS, TimeUnit.MILLISECONDS);
     assertNotNull(name, "nothing was staged");
   }
@@ -105,8 +105,8 @@ class OperationsTest {
     assertTrue(before.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
     assertEquals(0, sample(before.body(), "heartbeat_reports_staged_total"));
 
-    write(TestReports.healthy(t0), t0);
-    write(TestReports.healthy(t0.plusSeconds(300)), t0.plusSeconds(300));
+    write(ReportText.healthy(t0), t0);
+    write(ReportText.healthy(t0.plusSeconds(300)), t0.plusSeconds(300));
     write("# not a heartbeat\n", t0.plusSeconds(600));
 
     String after = get("/metrics").body();
@@ -122,7 +122,7 @@ class OperationsTest {
 
   @Test
   void silenceAlertsOnceAndRecoversOnce() throws Exception {
-    write(TestReports.healthy(t0), t0);
+    write(ReportText.healthy(t0), t0);
 
     clock.advance(Duration.ofMinutes(16));
 
@@ -132,7 +132,7 @@ class OperationsTest {
     assertNull(receiver.next(QUIET_MS), "a second alert for the same silence");
 
     clock.advance(Duration.ofMinutes(1));
-    write(TestReports.healthy(clock.instant()), clock.instant());
+    write(ReportText.healthy(clock.instant()), clock.instant());
 
     String recovery = receiver.next(WAIT_MS);
     assertNotNull(recovery, "no recovery once heartbeats resumed");
@@ -146,7 +146,7 @@ class OperationsTest {
 
   @Test
   void criticalReportAlertsAndAHealthyOneClearsIt() throws Exception {
-    write(TestReports.critical(t0), t0);
+    write(ReportText.critical(t0), t0);
 
     String alert = receiver.next(WAIT_MS);
     assertNotNull(alert, "no alert for a CRITICAL report");
@@ -154,7 +154,7 @@ class OperationsTest {
     assertEquals(1, sample(get("/metrics").body(), "heartbeat_alert_active{kind=\"critical\"}"));
 
     clock.advance(Duration.ofMinutes(5));
-    write(TestReports.healthy(clock.instant()), clock.instant());
+    write(ReportText.healthy(clock.instant()), clock.instant());
 
     String cleared = receiver.next(WAIT_MS);
     assertNotNull(cleared, "no message when the status cleared");

@@ -6,7 +6,7 @@ import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;
 import com.luka02.heartbeat.store.StateKey;
 import com.luka02.heartbeat.testing.MutableClock;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ final class AttackedAgent implements AutoCloseable {
     for (Instant t = NOW.minus(Duration.ofHours(4)); t.isBefore(NOW); t = t.plusSeconds(300)) {
       // Written when the report says, by the agent's clock: none is too young for the start-up
       // scan, so no settling of young files (and the rollover look that follows it) runs later.
-      Files.setLastModifiedTime(TestReports.write(dir, t), FileTime.from(t.plusSeconds(1)));
+      Files.setLastModifiedTime(ReportText.write(dir, t), FileTime.from(t.plusSeconds(1)));
     }
     MutableClock clock = new MutableClock(NOW);
     Agent agent = Agent.start(config, clock, 0);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.luka02.heartbeat.agent.HttpBackend;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -368,7 +368,7 @@ class BrowserRequestAttackTest {
   /** Nothing from the store or the page: no report name, no counts, no page code. */
   private static void assertNoData(RawHttp.Response r) throws IOException {
     for (String secret : List.of("heartbeat_2026", "rowsTotal", "heartbeat_reports_staged_total", "<html",
-        "fetch(", TestReports.name(AttackedAgent.NOW.minusSeconds(300)))) {
+        "fetch(", ReportText.name(AttackedAgent.NOW.minusSeconds(300)))) {
       assertFalse(r.body().contains(secret), "'" + secret + "' leaked in " + r.body());
     }
     assertTrue(Files.isDirectory(root), "the tree is still there");

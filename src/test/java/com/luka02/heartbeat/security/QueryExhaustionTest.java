@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.luka02.heartbeat.store.StagedFile;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -118,7 +118,7 @@ class QueryExhaustionTest {
     }
     HttpResponse<String> health = target.get("/health");
     HttpResponse<String> metrics = target.get("/metrics");
-    TestReports.write(target.config.reportsDir(), Instant.parse("2026-11-22T10:10:00Z"));
+    ReportText.write(target.config.reportsDir(), Instant.parse("2026-11-22T10:10:00Z"));
     String ingested = staged.poll(TIMEOUT_S, TimeUnit.SECONDS);
     long stillRunning = all.stream().filter(f -> !f.isDone()).count();
 

@@ -9,7 +9,7 @@ import com.luka02.heartbeat.agent.Agent;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -68,8 +68,8 @@ final class QueryTarget implements AutoCloseable {
     // Written an hour ago: none is too young for the start-up scan, so no settling of young files
     // (and the rollover look that follows it) writes while the test looks.
     FileTime anHourAgo = FileTime.from(Instant.now().minusSeconds(3600));
-    Files.setLastModifiedTime(TestReports.write(root.resolve("g/reports"), DAY1), anHourAgo);
-    Files.setLastModifiedTime(TestReports.write(root.resolve("g/reports/2026/11"), DAY2), anHourAgo);
+    Files.setLastModifiedTime(ReportText.write(root.resolve("g/reports"), DAY1), anHourAgo);
+    Files.setLastModifiedTime(ReportText.write(root.resolve("g/reports/2026/11"), DAY2), anHourAgo);
     // Alerts and reconciles far apart: nothing but an attack may write while the test looks.
     Files.writeString(root.resolve("config.json"), "{\"zone\": \"UTC\", \"alertCheckSeconds\": 3600,"
         + " \"reconcileIntervalSeconds\": 3600" + extraConfig + "}");

@@ -9,7 +9,7 @@ import com.luka02.heartbeat.agent.Agent;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.ingest.CatchupOptions;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,16 +61,16 @@ class StatusPageBrowserTest {
     // Healthy from 8 h to 5 h ago; nothing for two hours; then healthy, with a slow Redis for a while,
     // until the database went missing 40 minutes ago.
     for (Instant t = NOW.minus(Duration.ofHours(8)); t.isBefore(NOW.minus(Duration.ofHours(5))); t = t.plusSeconds(300)) {
-      write(dir, t, TestReports.healthy(t));
+      write(dir, t, ReportText.healthy(t));
     }
     for (Instant t = NOW.minus(Duration.ofHours(3)); t.isBefore(NOW); t = t.plusSeconds(300)) {
       boolean critical = t.isAfter(NOW.minus(Duration.ofMinutes(40)));
       boolean slow = t.isAfter(NOW.minus(Duration.ofMinutes(150))) && t.isBefore(NOW.minus(Duration.ofMinutes(120)));
-      write(dir, t, critical ? TestReports.critical(t)
-          : slow ? TestReports.report(t, "\u26A0\uFE0F  WARNINGS", "\u26A0\uFE0F Redis slow: 900ms", "\u2705 Database file exists")
-          : TestReports.healthy(t));
+      write(dir, t, critical ? ReportText.critical(t)
+          : slow ? ReportText.report(t, "warn", "\u26A0\uFE0F Redis slow: 900ms", "\u2705 Database file exists")
+          : ReportText.healthy(t));
     }
-    write(dir, EXPORTED, TestReports.healthy(EXPORTED));
+    write(dir, EXPORTED, ReportText.healthy(EXPORTED));
     Files.writeString(dir.resolve(BAD), "# OPS-Atomic Monitor Heartbeat\n\nnot a report\n");
     agent = Agent.start(config, new MutableClock(NOW), 0);
     agent.catchup(CatchupOptions.FULL);
@@ -80,7 +80,7 @@ class StatusPageBrowserTest {
   /** Writes a report whose duration follows the minute of the hour, so that the chart has a shape. */
   private static void write(Path dir, Instant t, String text) throws IOException {
     int ms = 40 + t.atZone(ZoneOffset.UTC).getMinute() * 3;
-    Files.writeString(dir.resolve(TestReports.name(t)), text.replace("**Duration:** 71ms", "**Duration:** " + ms + "ms"),
+    Files.writeString(dir.resolve(ReportText.name(t)), text.replace("**Duration:** 71ms", "**Duration:** " + ms + "ms"),
         StandardCharsets.UTF_8);
   }
 

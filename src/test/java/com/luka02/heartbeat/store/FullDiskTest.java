@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.luka02.heartbeat.report.Heartbeat;
 import com.luka02.heartbeat.report.ReportParser;
 import com.luka02.heartbeat.testing.SmallDisk;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,9 +56,9 @@ class FullDiskTest {
     List<StagedFile> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Instant t = from.plus(Duration.ofMinutes(5L * i));
-      byte[] bytes = TestReports.healthy(t).getBytes(StandardCharsets.UTF_8);
+      byte[] bytes = ReportText.healthy(t).getBytes(StandardCharsets.UTF_8);
       Heartbeat h = ReportParser.parse(bytes);
-      out.add(new StagedFile("g/reports/ops_atomic/" + TestReports.name(t), bytes.length, t.toEpochMilli(),
+      out.add(new StagedFile("g/reports/ops_atomic/" + ReportText.name(t), bytes.length, t.toEpochMilli(),
           "hash-" + i, h, LocalDate.ofInstant(t, ZoneOffset.UTC)));
     }
     return out;

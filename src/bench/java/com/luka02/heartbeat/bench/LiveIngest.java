@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -58,7 +59,7 @@ final class LiveIngest {
     nextStamp = nextStamp.plusSeconds(1);
     Corpus.Kind kind = Corpus.Kind.pick(rnd);
     String text = Corpus.render(ts, kind, 40 + rnd.nextInt(60), rnd.nextInt(2));
-    return new Report(dir.resolve(Corpus.fileName(ts)), text.getBytes(StandardCharsets.UTF_8));
+    return new Report(dir.resolve(ReportText.name(ts)), text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Writes reports on schedule; each in place, in two chunks, as a slow single write would land. */

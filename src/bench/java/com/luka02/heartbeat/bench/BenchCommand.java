@@ -3,6 +3,7 @@ package com.luka02.heartbeat.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.luka02.heartbeat.cli.Main;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -30,14 +31,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench}: generates a corpus shaped like the real reports tree and measures the agent and the
- * commands as child JVMs running this jar, side by side with the old exporter, on the same machine.
+ * The benchmark ({@code java -jar target/heartbeat-ingester-bench.jar}): generates a corpus shaped like the
+ * real reports tree and measures the agent and the commands as child JVMs running the product jar, side by
+ * side with the old exporter, on the same machine.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "heartbeat-ingester-bench", mixinStandardHelpOptions = true,
+    versionProvider = BenchCommand.Version.class,
     description = {
-        "Benchmarks heartbeat-ingester as a user runs it: generates a realistic reports tree, runs the agent",
-        "and the commands as child JVMs of this jar, and the old exporter beside them on the same corpus.",
-        "Prints a table and writes JSON. Measurements: latency, catchup, rollover, idle, sustain, day."})
+        "Benchmarks heartbeat-ingester as a user runs it: generates a realistic reports",
+        "tree, runs the agent and the commands as child JVMs of heartbeat-ingester.jar,",
+        "and the old exporter beside them on the same corpus. Prints a table and writes",
+        "JSON. Measurements: latency, catchup, rollover, idle, sustain, day."})
 public final class BenchCommand implements Callable<Integer> {
   static final Set<String> MEASUREMENTS = Set.of("latency", "catchup", "rollover", "idle", "sustain", "day");
   private static final long SEED = 20251027L;
@@ -112,7 +116,8 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> agentJvmOptions = new ArrayList<>();
 
   @Option(names = "--jar", paramLabel = "PATH",
-      description = "The heartbeat-ingester jar the children run (default: the jar this command runs from).")
+      description = "The heartbeat-ingester jar the children run (default: the one this benchmark runs with,"
+          + " heartbeat-ingester.jar beside its own jar).")
   Path jar;
 
   private final Results results = new Results();
@@ -126,11 +131,29 @@ public final class BenchCommand implements Callable<Integer> {
   private Path dayRoot;
   private final List<Measure.Run> oldYearRuns = new ArrayList<>();
 
+  /**
+   * Runs the benchmark; exits 0 when every measurement ran (whether it met its goal or not), 1 when one
+   * could not run, 2 on a bad command line.
+   */
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new BenchCommand());
+    // One line, as the product's commands answer: the message, not a stack trace or the whole usage.
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      return 1;
+    });
+    cli.setParameterExceptionHandler((e, parsed) -> {
+      e.getCommandLine().getErr().println("error: " + e.getMessage() + " (see --help)");
+      return 2;
+    });
+    System.exit(cli.execute(args));
+  }
+
   @Override
   public Integer call() throws Exception {
     validate();
     javaExe = Path.of(System.getProperty("java.home"), "bin", "java");
-    jar = (jar == null ? ownJar() : jar).toAbsolutePath();
+    jar = (jar == null ? productJar() : jar).toAbsolutePath();
     boolean created = prepareWork();
     Path resultsFile = out == null ? Path.of("bench-results.json") : out;
     try {
@@ -176,13 +199,26 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private static Path ownJar() throws URISyntaxException {
-    Path self = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    if (!Files.isRegularFile(self)) {
-      throw new IllegalStateException("not running from a jar (" + self + "); build it with "
+  /** {@code --version}: which product jar the children run by default, so a user sees what is measured. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws URISyntaxException {
+      return new String[] {"heartbeat-ingester-bench; children run " + productJar()};
+    }
+  }
+
+  /** The product jar this JVM loaded the agent's classes from (the bench jar's manifest names it). */
+  private static Path productJar() throws URISyntaxException {
+    Path product = codeSource(Main.class);
+    if (!Files.isRegularFile(product)) {
+      throw new IllegalStateException("the product is not a jar here (" + product + "); build it with "
           + "`mvn -DskipTests package` and pass --jar target/heartbeat-ingester.jar");
     }
-    return self;
+    return product;
+  }
+
+  private static Path codeSource(Class<?> c) throws URISyntaxException {
+    return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
   /** Returns whether the folder is ours to delete. */
@@ -626,7 +662,9 @@ public final class BenchCommand implements Callable<Integer> {
   private Measure.Run oldExporter(String name, Path root, Path parquet) throws Exception {
     Path tmp = Files.createDirectories(work.resolve("old/tmp"));
     // Its own temp folder: the DuckDB driver unpacks its native library there at every start, as ours does.
-    List<String> cmd = List.of(javaExe.toString(), "-Djava.io.tmpdir=" + tmp, "-cp", jar.toString(),
+    // The old exporter is the bench's own class; DuckDB comes from the product jar.
+    String classPath = codeSource(OldExporter.class) + java.io.File.pathSeparator + jar;
+    List<String> cmd = List.of(javaExe.toString(), "-Djava.io.tmpdir=" + tmp, "-cp", classPath,
         OldExporter.class.getName(), root.toString(), parquet.toString());
     Measure.Run r = Measure.run(name, cmd, root, logs, RUN_TIMEOUT).requireSuccess();
     System.err.printf("bench:   %-22s %6d ms  peak RSS %5.0f MB  %s%n", name, r.wallMs(), r.peakRssKb() / 1024.0,

@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * copy all of it to one Snappy Parquet file. Like the original it is single-threaded and matches
  * success phrases, so every failed check becomes {@code unknown} (the bug FORMAT.md describes).
  *
- * <p>Run as its own JVM: {@code java -cp heartbeat-ingester.jar com.luka02.heartbeat.bench.OldExporter ROOT OUT.parquet}.
+ * <p>Run as its own JVM: {@code java -cp heartbeat-ingester-bench.jar com.luka02.heartbeat.bench.OldExporter ROOT OUT.parquet}
+ * (the bench jar's manifest puts heartbeat-ingester.jar, and DuckDB, beside it on the class path).
  */
 public final class OldExporter {
   private static final Pattern TIMESTAMP = Pattern.compile("\\*\\*Timestamp:\\*\\* (.+)");

@@ -1,5 +1,11 @@
 package com.luka02.heartbeat.bench;
 
+import static com.luka02.heartbeat.fixtures.ReportText.ERROR;
+import static com.luka02.heartbeat.fixtures.ReportText.OK;
+import static com.luka02.heartbeat.fixtures.ReportText.WARN;
+import static com.luka02.heartbeat.fixtures.ReportText.agent;
+
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -39,17 +45,11 @@ final class Corpus {
   /** One real file in 781 has a timestamp a second later than its name. */
   static final double NAME_MISMATCH_CHANCE = 1.0 / 781;
 
-  private static final DateTimeFormatter NAME =
-      DateTimeFormatter.ofPattern("'heartbeat_'yyyy-MM-dd_HH-mm-ss").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter OPS_NAME =
       DateTimeFormatter.ofPattern("'OPS_ATOMIC_'yyMMdd_HHmmss'.md'").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter COMPACT = DateTimeFormatter.BASIC_ISO_DATE;
-
-  private static final String OK = "\u2705";
-  private static final String WARN = "\u26A0\uFE0F";
-  private static final String ERROR = "\u274C";
 
   /** The kinds of report seen in the field, with their share in percent. */
   enum Kind {
@@ -182,7 +182,8 @@ final class Corpus {
 
   private static void add(List<ReportFile> files, String dir, Instant ts, Kind kind, int duration, Random rnd) {
     Instant named = rnd.nextDouble() < NAME_MISMATCH_CHANCE ? ts.minusSeconds(1) : ts;
-    String base = NAME.format(named);
+    String name = ReportText.name(named);
+    String base = name.substring(0, name.length() - ".md".length());
     int variant = rnd.nextInt(2);
     ReportFile f = new ReportFile(dir + base + ".md", ts, kind, duration, variant, false);
     files.add(f);
@@ -290,19 +291,12 @@ final class Corpus {
 
   // ---------------------------------------------------------------- rendering
 
-  /** The file name the monitor gives a report taken at {@code t}. */
-  static String fileName(Instant t) {
-    return NAME.format(t) + ".md";
-  }
-
   /** A report as the monitor writes it: UTF-8 text with LF endings and a trailing newline. */
   static String render(Instant timestamp, Kind kind, int durationMs, int variant) {
     String redis = OK + " Redis responding";
     String database = OK + " Database file exists";
     String api = OK + " Endpoint responding";
-    String agents = agent("optimizer", true) + agent("digest", true);
-    String status = OK + " HEALTHY";
-    String summary = "\uD83D\uDFE2 **ALL SYSTEMS OPERATIONAL**";
+    String agents = ReportText.AGENTS_LOADED;
     switch (kind) {
       case HEALTHY -> { }
       case WARNINGS -> api = WARN + " Endpoint not responding";
@@ -328,19 +322,8 @@ final class Corpus {
         api = WARN + " Endpoint not responding";
       }
     }
-    if (kind.status.equals("warn")) {
-      status = WARN + "  WARNINGS";
-      summary = "\uD83D\uDFE1 **WARNINGS PRESENT** - Review recommended";
-    } else if (kind.status.equals("error")) {
-      status = ERROR + " CRITICAL";
-      summary = "\uD83D\uDD34 **CRITICAL ISSUES DETECTED** - Immediate attention required";
-    }
-    return ReportText.of(timestamp, status, durationMs, redis, database, api, agents, summary);
-  }
-
-  private static String agent(String name, boolean loaded) {
-    return "- **com.02luka." + name + ":** " + (loaded ? OK + " LaunchAgent loaded" : ERROR + " LaunchAgent not loaded")
-        + "\n";
+    return ReportText.of(timestamp, ReportText.status(kind.status), durationMs, redis, database, api, agents,
+        ReportText.summary(kind.status));
   }
 
   private static final String REPO = "/Users/ops/Library/CloudStorage/GoogleDrive-ops@example.com/My Drive/02luka/02luka-repo";

@@ -1,0 +1,110 @@
+package com.luka02.heartbeat.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The two jars `mvn package` builds, run as a user runs them (failsafe, after packaging): the shipping
+ * jar holds no benchmark and no test fixture and offers no {@code bench}; the bench jar starts, needs
+ * nothing but itself, the shipping jar and the JDK, and runs its children from the shipping jar.
+ */
+class JarsIT {
+  private static final List<String> NOT_SHIPPED =
+      List.of("com/luka02/heartbeat/bench/", "com/luka02/heartbeat/fixtures/", "com/luka02/heartbeat/testing/");
+
+  @TempDir Path dir;
+
+  private record Run(int code, String out) {}
+
+  private static Path jar(String property) {
+    String path = System.getProperty(property);
+    assertNotNull(path, "-D" + property + " is not set: run this through `mvn verify` (failsafe)");
+    Path jar = Path.of(path);
+    assertTrue(Files.isRegularFile(jar), jar + " was not built");
+    return jar;
+  }
+
+  private Run java(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")),
+        "-D" + NativeLibraryLoader.CACHE_PROPERTY + "=" + dir.resolve("native")));
+    cmd.addAll(List.of(args));
+    return run(cmd);
+  }
+
+  private Run run(List<String> cmd) throws IOException, InterruptedException {
+    Path out = dir.resolve("out.txt");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(String.join(" ", cmd) + " did not finish within 120 s");
+    }
+    return new Run(p.exitValue(), Files.readString(out));
+  }
+
+  @Test
+  void theShippingJarHoldsTheProductButNoBenchmarkAndNoFixture() throws IOException {
+    try (JarFile jar = new JarFile(jar("product.jar").toFile())) {
+      List<String> leaked = jar.stream().map(ZipEntry::getName)
+          .filter(name -> NOT_SHIPPED.stream().anyMatch(name::startsWith)).toList();
+
+      assertNotNull(jar.getEntry("com/luka02/heartbeat/cli/Main.class"), "not the product jar");
+      assertEquals(List.of(), leaked);
+    }
+  }
+
+  @Test
+  void theShippingJarsHelpListsTheCommandsWithoutBench() throws Exception {
+    Run help = java("-jar", jar("product.jar").toString(), "--help");
+
+    assertEquals(0, help.code(), help.out());
+    assertTrue(help.out().contains("check-config"), help.out());
+    assertFalse(help.out().contains("bench"), help.out());
+  }
+
+  @Test
+  void theBenchJarStartsAndOffersItsMeasurements() throws Exception {
+    Run help = java("-jar", jar("bench.jar").toString(), "--help");
+
+    assertEquals(0, help.code(), help.out());
+    for (String option : List.of("--only", "--days", "--idle-seconds", "--sustain-seconds", "--jar")) {
+      assertTrue(help.out().contains(option), option + " missing from:\n" + help.out());
+    }
+  }
+
+  @Test
+  void theBenchJarNeedsNoTestCodeNorJUnit() throws Exception {
+    // The bench jar is cut from the test classes: a reference to a test helper would compile and then
+    // fail at run time. jdeps lists every class it refers to that neither jar nor the JDK holds.
+    Run missing = run(List.of(Path.of(System.getProperty("java.home"), "bin", "jdeps").toString(),
+        "--multi-release", "17", "--class-path", jar("product.jar").toString(), "--missing-deps",
+        jar("bench.jar").toString()));
+
+    assertEquals(0, missing.code(), missing.out());
+    assertEquals("", missing.out().strip());
+  }
+
+  @Test
+  void theBenchRunsItsChildrenFromTheShippingJarBesideIt() throws Exception {
+    Run version = java("-jar", jar("bench.jar").toString(), "--version");
+
+    String prefix = "heartbeat-ingester-bench; children run ";
+    assertEquals(0, version.code(), version.out());
+    assertTrue(version.out().startsWith(prefix), version.out());
+    assertTrue(Files.isSameFile(jar("product.jar"), Path.of(version.out().substring(prefix.length()).strip())),
+        version.out());
+  }
+}
