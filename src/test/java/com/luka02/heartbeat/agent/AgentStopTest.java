@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.testing.LiveAgent;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -74,7 +74,7 @@ class AgentStopTest {
     agent.addStageListener((staged, bad, counts) -> {
       throw oom;
     });
-    TestReports.write(config.reportsDir().resolve("ops_atomic"), Instant.parse("2026-11-20T10:00:00Z"));
+    ReportText.write(config.reportsDir().resolve("ops_atomic"), Instant.parse("2026-11-20T10:00:00Z"));
     assertTimeoutPreemptively(WAIT, agent::awaitStop, "an Error must stop the agent, not be logged and forgotten");
     assertSame(oom, agent.failure());
     assertReleased();

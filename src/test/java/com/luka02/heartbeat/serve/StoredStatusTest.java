@@ -15,7 +15,7 @@ import com.luka02.heartbeat.store.QuarantineRow;
 import com.luka02.heartbeat.store.StagingStore;
 import com.luka02.heartbeat.store.StoreException;
 import com.luka02.heartbeat.testing.MutableClock;
-import com.luka02.heartbeat.testing.TestReports;
+import com.luka02.heartbeat.fixtures.ReportText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -43,7 +43,7 @@ class StoredStatusTest {
     Files.writeString(root.resolve("config.json"), "{\"zone\": \"UTC\", \"host\": \"mac-a\"}");
     config = ConfigLoader.load(root, root.resolve("config.json"));
     Files.createDirectories(config.reportsDir());
-    Files.writeString(config.reportsDir().resolve(TestReports.name(T)), TestReports.critical(T));
+    Files.writeString(config.reportsDir().resolve(ReportText.name(T)), ReportText.critical(T));
     try (StagingStore store = StagingStore.open(config)) {
       new Ingester(config, store, clock).catchup(CatchupOptions.FULL);
     }
@@ -90,7 +90,7 @@ class StoredStatusTest {
 
       for (StoreException e : List.of(assertThrows(StoreException.class, page::latest),
           assertThrows(StoreException.class, () -> page.timeline(1)))) {
-        assertEquals("the stored report " + TestReports.name(T)
+        assertEquals("the stored report " + ReportText.name(T)
             + ": expected a status of ok, warn, error or skipped, found 'fine'", e.getMessage());
       }
     }
@@ -102,14 +102,14 @@ class StoredStatusTest {
     try (StagingStore store = StagingStore.open(config)) {
       StoreException e = assertThrows(StoreException.class, page(store)::latest);
 
-      assertTrue(e.getMessage().startsWith("the stored checks of " + TestReports.name(T)), e.getMessage());
+      assertTrue(e.getMessage().startsWith("the stored checks of " + ReportText.name(T)), e.getMessage());
       assertTrue(e.getMessage().contains("expected a status of ok, warn, error or skipped, found 'fine'"), e.getMessage());
     }
   }
 
   @Test
   void quarantineRowsAreServedWithTheFieldsInTheirOrder() throws Exception {
-    Path bad = config.reportsDir().resolve(TestReports.name(T.plusSeconds(300)));
+    Path bad = config.reportsDir().resolve(ReportText.name(T.plusSeconds(300)));
     Files.writeString(bad, "not a report\n");
     Files.setLastModifiedTime(bad, java.nio.file.attribute.FileTime.from(T));
     try (StagingStore store = StagingStore.open(config)) {
