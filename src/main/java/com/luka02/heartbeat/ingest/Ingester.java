@@ -6,6 +6,7 @@ import com.luka02.heartbeat.report.Check;
 import com.luka02.heartbeat.report.Heartbeat;
 import com.luka02.heartbeat.report.ReportFormatException;
 import com.luka02.heartbeat.report.ReportParser;
+import com.luka02.heartbeat.store.BulkLoad;
 import com.luka02.heartbeat.store.QuarantinedFile;
 import com.luka02.heartbeat.store.SeenFile;
 import com.luka02.heartbeat.store.StageCounts;
@@ -50,6 +51,10 @@ public final class Ingester {
   private static final Comparator<StagedFile> PREFERRED = Comparator
       .comparingInt((StagedFile f) -> f.fileName().length())
       .thenComparing(StagedFile::path);
+  /** {@link #PREFERRED} on relative paths. */
+  static final Comparator<String> PREFERRED_PATH = Comparator
+      .comparingInt((String p) -> p.length() - p.lastIndexOf('/') - 1)
+      .thenComparing(Comparator.naturalOrder());
 
   private final Config config;
   private final StagingStore store;
@@ -98,10 +103,7 @@ public final class Ingester {
         log.debug("{}: ignored, not a regular file", e.path());
       }
     }
-    StagingStore.Changes changes = store.changes(regular.entrySet().stream()
-        .map(e -> new StagingStore.WalkedFile(e.getKey(), e.getValue().attrs().size(),
-            e.getValue().attrs().lastModifiedTime().toMillis()))
-        .toList(), options.since() == null && !options.dryRun());
+    StagingStore.Changes changes = changes(regular, options);
     Map<String, SeenFile> seen = changes.changed();
     long loaded = System.nanoTime();
     List<ReportFiles.Entry> toRead = new ArrayList<>();
@@ -121,31 +123,13 @@ public final class Ingester {
         toRead.add(e);
       }
     }
-    // Reports in time order, so that each day's rows sit together in the table: a rollover of one
-    // day then reads one day's worth, however much is staged. The name carries the time.
-    toRead.sort(Comparator.comparing(e -> e.path().getFileName().toString()));
+    sortByTime(toRead);
     long unchanged = inScope - toRead.size();
     long compared = System.nanoTime();
-    long[] counts = new long[4]; // added, updated, unchanged, quarantined
     List<String> vanished = changes.vanished();
-    // A transaction per group of batches: far fewer commits than one per batch, while DuckDB holds
-    // a bounded number of uncommitted rows in memory. A crash loses at most the open group, which
-    // the next catch-up redoes.
-    for (int from = 0; from < toRead.size(); from += BATCH * BATCHES_PER_COMMIT) {
-      List<ReportFiles.Entry> group = toRead.subList(from, Math.min(toRead.size(), from + BATCH * BATCHES_PER_COMMIT));
-      store.inTransaction(() -> {
-        for (int b = 0; b < group.size(); b += BATCH) {
-          List<ReportFiles.Entry> batch = group.subList(b, Math.min(group.size(), b + BATCH));
-          long read = System.nanoTime();
-          List<Outcome> outcomes = batch.parallelStream()
-              .map(e -> examine(e.path(), e.attrs(), true))
-              .toList();
-          log.debug("read and parsed {} files in {} ms", batch.size(), ms(System.nanoTime() - read));
-          tally(outcomes, seen, options, counts);
-        }
-        return null;
-      });
-    }
+    long[] counts = options.dryRun() ? dryRun(toRead, seen, options)
+        : new CatchupPipeline(this, store, config, clock, BATCH, BATCH * BATCHES_PER_COMMIT)
+            .run(toRead, seen, options.reparse());
     store.forgetPaths(vanished);
     long staged = System.nanoTime();
     long forgotten = vanished.size();
@@ -155,6 +139,52 @@ public final class Ingester {
     log.debug("catch-up phases: walk {} ms, compare in store {} ms, select {} ms, read+stage {} ms, forget {} ms",
         ms(walked - start), ms(loaded - walked), ms(compared - loaded), ms(staged - compared), ms(System.nanoTime() - staged));
     return result;
+  }
+
+  /**
+   * What changed since the last catch-up. A store that never recorded a file (a first catch-up)
+   * needs no comparison: every file is new and none vanished.
+   */
+  private StagingStore.Changes changes(Map<String, ReportFiles.Entry> regular, CatchupOptions options) {
+    if (new BulkLoad(store).nothingSeen()) {
+      Map<String, SeenFile> all = new HashMap<>(regular.size() * 2);
+      regular.keySet().forEach(k -> all.put(k, null));
+      return new StagingStore.Changes(all, List.of());
+    }
+    return store.changes(regular.entrySet().stream()
+        .map(e -> new StagingStore.WalkedFile(e.getKey(), e.getValue().attrs().size(),
+            e.getValue().attrs().lastModifiedTime().toMillis()))
+        .toList(), options.since() == null && !options.dryRun());
+  }
+
+  /**
+   * Reports in time order, so that each day's rows sit together in the table: a rollover of one day
+   * then reads one day's worth, however much is staged. The name carries the time; a conflict copy
+   * ("heartbeat_X 2.md") follows its original, and equal names follow their paths, so that the file
+   * {@link #PREFERRED} puts first for a report is normally the first read.
+   */
+  private static void sortByTime(List<ReportFiles.Entry> files) {
+    record Keyed(String stem, int length, String path, ReportFiles.Entry entry) {}
+    List<Keyed> keyed = new ArrayList<>(files.size());
+    for (ReportFiles.Entry e : files) {
+      String name = e.path().getFileName().toString();
+      String stem = name.endsWith(".md") ? name.substring(0, name.length() - 3) : name;
+      keyed.add(new Keyed(stem, name.length(), e.path().toString(), e));
+    }
+    keyed.sort(Comparator.comparing(Keyed::stem).thenComparingInt(Keyed::length).thenComparing(Keyed::path));
+    files.clear();
+    keyed.forEach(k -> files.add(k.entry()));
+  }
+
+  /** Counts what a catch-up would do, in batches, writing nothing. */
+  private long[] dryRun(List<ReportFiles.Entry> toRead, Map<String, SeenFile> seen, CatchupOptions options) {
+    long[] counts = new long[4]; // added, updated, unchanged, quarantined
+    for (int from = 0; from < toRead.size(); from += BATCH) {
+      List<ReportFiles.Entry> batch = toRead.subList(from, Math.min(toRead.size(), from + BATCH));
+      List<Outcome> outcomes = batch.parallelStream().map(e -> examine(e.path(), e.attrs(), true)).toList();
+      tally(outcomes, seen, options, counts);
+    }
+    return counts;
   }
 
   private static long ms(long nanos) {
@@ -245,7 +275,17 @@ public final class Ingester {
     store.forgetPaths(files.stream().map(config::relative).toList());
   }
 
-  private StageCounts stage(List<StagedFile> parsed, List<QuarantinedFile> bad, boolean replaceAll) {
+  /** Tells the listener about reports a catch-up appended (see {@link CatchupPipeline}). */
+  void appended(List<StagedFile> files) {
+    if (log.isDebugEnabled() && files.size() <= 100) {
+      for (StagedFile f : files) {
+        log.debug("staged {} ({})", f.path(), f.heartbeat().timestamp());
+      }
+    }
+    listener.committed(files, List.of(), new StageCounts(files.size(), 0, 0, 0));
+  }
+
+  StageCounts stage(List<StagedFile> parsed, List<QuarantinedFile> bad, boolean replaceAll) {
     if (parsed.isEmpty() && bad.isEmpty()) {
       return StageCounts.NONE;
     }

@@ -1204,6 +1204,17 @@ public final class StagingStore implements AutoCloseable {
 
   // ---------------------------------------------------------------- helpers
 
+  /** The writer's connection, reopened first if DuckDB invalidated it; writer thread only (for {@link BulkLoad}). */
+  DuckDBConnection writer() {
+    heal();
+    return conn;
+  }
+
+  /** A failure of the writer's connection, as every other write reports it (for {@link BulkLoad}). */
+  StoreException failure(String what, SQLException e) {
+    return fail(what, e);
+  }
+
   /** A connection of its own for reads from any thread, in the configured zone. */
   Connection reader() throws SQLException {
     return conn.duplicate();
