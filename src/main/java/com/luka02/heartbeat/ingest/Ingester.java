@@ -60,16 +60,25 @@ public final class Ingester {
   private final StagingStore store;
   private final Clock clock;
   private final StageListener listener;
+  private final int batch;
+  private final int commitFiles;
 
   public Ingester(Config config, StagingStore store, Clock clock) {
     this(config, store, clock, StageListener.NONE);
   }
 
   public Ingester(Config config, StagingStore store, Clock clock, StageListener listener) {
+    this(config, store, clock, listener, BATCH, BATCH * BATCHES_PER_COMMIT);
+  }
+
+  /** As above, with a catch-up read {@code batch} files at a time and committed every {@code commitFiles}. */
+  Ingester(Config config, StagingStore store, Clock clock, StageListener listener, int batch, int commitFiles) {
     this.config = config;
     this.store = store;
     this.clock = clock;
     this.listener = listener;
+    this.batch = batch;
+    this.commitFiles = commitFiles;
   }
 
   /** Walks the reports tree and stages what is new or changed; unchanged files are not read. */
@@ -128,7 +137,7 @@ public final class Ingester {
     long compared = System.nanoTime();
     List<String> vanished = changes.vanished();
     long[] counts = options.dryRun() ? dryRun(toRead, seen, options)
-        : new CatchupPipeline(this, store, config, clock, BATCH, BATCH * BATCHES_PER_COMMIT)
+        : new CatchupPipeline(this, store, config, clock, batch, commitFiles)
             .run(toRead, seen, options.reparse());
     store.forgetPaths(vanished);
     long staged = System.nanoTime();
