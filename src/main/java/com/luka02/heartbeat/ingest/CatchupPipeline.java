@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 final class CatchupPipeline {
   private static final Logger log = LoggerFactory.getLogger(CatchupPipeline.class);
   /** Batches read ahead of the one being staged: enough to keep the readers busy, few enough to bound memory. */
-  private static final int AHEAD = 3;
+  private static final int AHEAD = 2;
 
   private final Ingester ingester;
   private final StagingStore store;
@@ -58,6 +58,7 @@ final class CatchupPipeline {
    */
   private final Map<Long, String> demoted = new HashMap<>();
   private final long[] counts = new long[4]; // added, updated, unchanged, quarantined
+  private final long[] stagedAt = new long[1];
   private Set<String> quarantined;
 
   CatchupPipeline(Ingester ingester, StagingStore store, Config config, Clock clock, int batch, int commitFiles) {
@@ -86,17 +87,26 @@ final class CatchupPipeline {
         int last = Math.min(batches, first + perCommit);
         // A transaction per group of batches: a crash loses at most the open group, which the next
         // catch-up redoes; far fewer commits than one per batch.
+        long start = System.nanoTime();
+        long[] waited = {0};
         store.inTransaction(() -> {
           long change = bulk.nextChange();
           for (int b = first; b < last; b++) {
-            stageBatch(reader.next(), seen, reparse, change);
+            long asked = System.nanoTime();
+            List<Read> reads = reader.next();
+            waited[0] += System.nanoTime() - asked;
+            stageBatch(reads, seen, reparse, change);
             if (pending.size() + pendingBad.size() >= batch) {
               flushPending(reparse);
             }
           }
           flushPending(reparse);
+          stagedAt[0] = System.nanoTime();
           return null;
         });
+        log.debug("staged batches {}-{} of {}: {} ms waiting for readers, {} ms staging, {} ms committing", first + 1,
+            last, batches, waited[0] / 1_000_000, (stagedAt[0] - start - waited[0]) / 1_000_000,
+            (System.nanoTime() - stagedAt[0]) / 1_000_000);
       }
     }
     return counts;

@@ -41,9 +41,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Ingester {
   private static final Logger log = LoggerFactory.getLogger(Ingester.class);
-  /** Files read, parsed and staged together; bounds memory, not transactions (a catch-up commits once). */
-  private static final int BATCH = 4096;
-  private static final int BATCHES_PER_COMMIT = 4;
+  /** Files read, parsed and staged together; bounds memory, not transactions. */
+  private static final int BATCH = 1024;
+  /**
+   * Files staged in one transaction: each commit costs DuckDB a write of the log and a checkpoint,
+   * while the uncommitted rows are held in its memory (bounded by its memory limit).
+   */
+  private static final int COMMIT_FILES = 32_768;
   /** A report dated further ahead than this is not believed. */
   private static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
   private static final Pattern NAME_DATE = Pattern.compile("^heartbeat_(\\d{4}-\\d{2}-\\d{2})_");
@@ -68,7 +72,7 @@ public final class Ingester {
   }
 
   public Ingester(Config config, StagingStore store, Clock clock, StageListener listener) {
-    this(config, store, clock, listener, BATCH, BATCH * BATCHES_PER_COMMIT);
+    this(config, store, clock, listener, BATCH, COMMIT_FILES);
   }
 
   /** As above, with a catch-up read {@code batch} files at a time and committed every {@code commitFiles}. */
@@ -173,14 +177,15 @@ public final class Ingester {
    * {@link #PREFERRED} puts first for a report is normally the first read.
    */
   private static void sortByTime(List<ReportFiles.Entry> files) {
-    record Keyed(String stem, int length, String path, ReportFiles.Entry entry) {}
+    record Keyed(String key, ReportFiles.Entry entry) {}
     List<Keyed> keyed = new ArrayList<>(files.size());
     for (ReportFiles.Entry e : files) {
       String name = e.path().getFileName().toString();
       String stem = name.endsWith(".md") ? name.substring(0, name.length() - 3) : name;
-      keyed.add(new Keyed(stem, name.length(), e.path().toString(), e));
+      // One string compares as (stem, name length, path): NUL sorts before any character of a name.
+      keyed.add(new Keyed(stem + '\0' + (char) name.length() + e.path(), e));
     }
-    keyed.sort(Comparator.comparing(Keyed::stem).thenComparingInt(Keyed::length).thenComparing(Keyed::path));
+    keyed.sort(Comparator.comparing(Keyed::key));
     files.clear();
     keyed.forEach(k -> files.add(k.entry()));
   }
