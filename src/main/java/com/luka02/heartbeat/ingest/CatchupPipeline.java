@@ -59,7 +59,8 @@ final class CatchupPipeline {
   private final Map<Long, String> demoted = new HashMap<>();
   private final long[] counts = new long[4]; // added, updated, unchanged, quarantined
   private final long[] stagedAt = new long[1];
-  private Set<String> quarantined;
+  private Set<String> quarantined = Set.of();
+  private boolean appending;
 
   CatchupPipeline(Ingester ingester, StagingStore store, Config config, Clock clock, int batch, int commitFiles) {
     this.ingester = ingester;
@@ -76,9 +77,14 @@ final class CatchupPipeline {
     if (toRead.isEmpty()) {
       return counts;
     }
-    BulkLoad.Staged staged = bulk.staged();
-    quarantined = staged.quarantined();
-    taken.addAll(staged.timestamps());
+    // Fewer files than a batch (the agent's reconcile, a few changed files) go through the rules
+    // alone: reading every staged timestamp would cost more than appending saves.
+    appending = toRead.size() >= batch;
+    if (appending) {
+      BulkLoad.Staged staged = bulk.staged();
+      quarantined = staged.quarantined();
+      taken.addAll(staged.timestamps());
+    }
     try (Reader reader = new Reader(toRead)) {
       int batches = (toRead.size() + batch - 1) / batch;
       int perCommit = Math.max(1, commitFiles / batch);
@@ -177,7 +183,7 @@ final class CatchupPipeline {
         StagedFile f = r.row().file();
         long t = r.row().tsMicros();
         boolean newPath = seen.containsKey(f.path()) && seen.get(f.path()) == null && !quarantined.contains(f.path());
-        if (newPath && taken.add(t)) {
+        if (appending && newPath && taken.add(t)) {
           appended.put(t, f.path());
           fresh.add(r.row());
         } else {

@@ -1,6 +1,11 @@
 package com.luka02.heartbeat.store;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.luka02.heartbeat.report.Check;
 import com.luka02.heartbeat.report.Heartbeat;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -30,8 +35,33 @@ public final class BulkLoad {
       Instant t = h.timestamp();
       return new Row(f, micros(t), h.sectionStatus("Redis"), h.sectionStatus("Database"),
           h.sectionStatus("API Endpoints"), h.launchAgent(Heartbeat.OPTIMIZER_AGENT),
-          h.launchAgent(Heartbeat.DIGEST_AGENT), StagingStore.checksJson(h.checks()));
+          h.launchAgent(Heartbeat.DIGEST_AGENT), BulkLoad.checksJson(h.checks()));
     }
+  }
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /**
+   * The {@code checks} column as {@link StagingStore#checksJson} writes it, through Jackson's streaming
+   * writer: the same text, without the object mapper's per-value dispatch (a tenth of a catch-up's reading).
+   */
+  static String checksJson(List<Check> checks) {
+    StringWriter out = new StringWriter(96 * checks.size() + 2);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartArray();
+      for (Check c : checks) {
+        g.writeStartObject();
+        g.writeStringField("section", c.section());
+        g.writeStringField("label", c.label());
+        g.writeStringField("status", c.status());
+        g.writeStringField("message", c.message());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to a string cannot fail", e);
+    }
+    return out.toString();
   }
 
   /** What is staged already: the timestamps (epoch microseconds) of staged rows and the quarantined paths. */
