@@ -177,18 +177,43 @@ public final class Ingester {
    * {@link #PREFERRED} puts first for a report is normally the first read.
    */
   private static void sortByTime(List<ReportFiles.Entry> files) {
-    record Keyed(String key, ReportFiles.Entry entry) {}
+    record Keyed(long time, String key, ReportFiles.Entry entry) {}
     List<Keyed> keyed = new ArrayList<>(files.size());
     for (ReportFiles.Entry e : files) {
       String path = e.path().toString(); // made once already, for the relative path
       String name = path.substring(path.lastIndexOf(java.io.File.separatorChar) + 1);
       String stem = name.endsWith(".md") ? name.substring(0, name.length() - 3) : name;
       // One string compares as (stem, name length, path): NUL sorts before any character of a name.
-      keyed.add(new Keyed(stem + '\0' + (char) name.length() + path, e));
+      keyed.add(new Keyed(nameTime(name), stem + '\0' + (char) name.length() + path, e));
     }
-    keyed.sort(Comparator.comparing(Keyed::key));
+    // The time in the name decides almost every comparison: a year's sort took 0.6 s on strings alone.
+    keyed.sort(Comparator.comparingLong(Keyed::time).thenComparing(Keyed::key));
     files.clear();
     keyed.forEach(k -> files.add(k.entry()));
+  }
+
+  /**
+   * The monitor's name {@code heartbeat_YYYY-MM-DD_HH-MM-SS...} as the number YYYYMMDDHHMMSS, which
+   * orders as the name does; 0 for any other name (those sort first, by name).
+   */
+  static long nameTime(String name) {
+    String shape = "heartbeat_0000-00-00_00-00-00";
+    if (name.length() < shape.length()) {
+      return 0;
+    }
+    long time = 0;
+    for (int i = "heartbeat_".length(); i < shape.length(); i++) {
+      char c = name.charAt(i);
+      if (shape.charAt(i) == '0') {
+        if (c < '0' || c > '9') {
+          return 0;
+        }
+        time = time * 10 + (c - '0');
+      } else if (c != shape.charAt(i)) {
+        return 0;
+      }
+    }
+    return name.startsWith("heartbeat_") ? time : 0;
   }
 
   /** Counts what a catch-up would do, in batches, writing nothing. */

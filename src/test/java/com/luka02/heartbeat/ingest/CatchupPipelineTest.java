@@ -80,6 +80,15 @@ class CatchupPipelineTest {
   }
 
   @Test
+  void timeInTheMonitorsNameOrdersAsTheName() {
+    assertEquals(20251027214031L, Ingester.nameTime("heartbeat_2025-10-27_21-40-31.md"));
+    assertEquals(20251027214031L, Ingester.nameTime("heartbeat_2025-10-27_21-40-31 2.md"));
+    assertEquals(0, Ingester.nameTime("heartbeat_2025-10-27.md"));
+    assertEquals(0, Ingester.nameTime("heartbeat_2025-1a-27_21-40-31.md"));
+    assertEquals(0, Ingester.nameTime("heartbeat_2025-10-27T21-40-31.md"));
+  }
+
+  @Test
   void preferredFileWinsWhenReadAfterTheOneAppended() throws IOException {
     // Two names of equal length hold one report; the later name lies in the folder that sorts first.
     Path a = Files.createDirectories(config.reportsDir().resolve("a"));
