@@ -58,7 +58,6 @@ final class CatchupPipeline {
    */
   private final Map<Long, String> demoted = new HashMap<>();
   private final long[] counts = new long[4]; // added, updated, unchanged, quarantined
-  private final long[] stagedAt = new long[1];
   private Set<String> quarantined = Set.of();
   private boolean appending;
 
@@ -88,34 +87,40 @@ final class CatchupPipeline {
     try (Reader reader = new Reader(toRead)) {
       int batches = (toRead.size() + batch - 1) / batch;
       int perCommit = Math.max(1, commitFiles / batch);
-      for (int group = 0; group < batches; group += perCommit) {
-        int first = group;
-        int last = Math.min(batches, first + perCommit);
-        // A transaction per group of batches: a crash loses at most the open group, which the next
-        // catch-up redoes; far fewer commits than one per batch.
-        long start = System.nanoTime();
-        long[] waited = {0};
-        store.inTransaction(() -> {
-          long change = bulk.nextChange();
-          for (int b = first; b < last; b++) {
-            long asked = System.nanoTime();
-            List<Read> reads = reader.next();
-            waited[0] += System.nanoTime() - asked;
-            stageBatch(reads, seen, reparse, change);
-            if (pending.size() + pendingBad.size() >= batch) {
-              flushPending(reparse);
-            }
-          }
-          flushPending(reparse);
-          stagedAt[0] = System.nanoTime();
-          return null;
-        });
-        log.debug("staged batches {}-{} of {}: {} ms waiting for readers, {} ms staging, {} ms committing", first + 1,
-            last, batches, waited[0] / 1_000_000, (stagedAt[0] - start - waited[0]) / 1_000_000,
-            (System.nanoTime() - stagedAt[0]) / 1_000_000);
+      for (int first = 0; first < batches; first += perCommit) {
+        stageGroup(reader, first, Math.min(batches, first + perCommit), batches, seen, reparse);
       }
     }
     return counts;
+  }
+
+  /**
+   * Stages batches {@code first} to {@code last} (exclusive) in one transaction: a crash loses at
+   * most the open group, which the next catch-up redoes, and there are far fewer commits than batches.
+   */
+  private void stageGroup(Reader reader, int first, int last, int batches, Map<String, SeenFile> seen,
+      boolean reparse) {
+    long start = System.nanoTime();
+    long[] waited = {0};
+    long[] staged = {0};
+    store.inTransaction(() -> {
+      long change = bulk.nextChange();
+      for (int b = first; b < last; b++) {
+        long asked = System.nanoTime();
+        List<Read> reads = reader.next();
+        waited[0] += System.nanoTime() - asked;
+        stageBatch(reads, seen, reparse, change);
+        if (pending.size() + pendingBad.size() >= batch) {
+          flushPending(reparse);
+        }
+      }
+      flushPending(reparse);
+      staged[0] = System.nanoTime();
+      return null;
+    });
+    log.debug("staged batches {}-{} of {}: {} ms waiting for readers, {} ms staging, {} ms committing", first + 1,
+        last, batches, waited[0] / 1_000_000, (staged[0] - start - waited[0]) / 1_000_000,
+        (System.nanoTime() - staged[0]) / 1_000_000);
   }
 
   /** One file as read by a reader thread: the outcome and, for a parsed file, its row's values. */
