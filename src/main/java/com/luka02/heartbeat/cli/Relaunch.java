@@ -27,6 +27,14 @@ final class Relaunch {
       "-Xms16m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
       "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions", "-XX:AsyncDeflationInterval=10000",
       "-XX:GuaranteedSafepointInterval=0");
+  /**
+   * A catch-up's JVM settings: a batch job of a few seconds that must stay below the old exporter's
+   * memory. The client compiler alone: C2 spent 5-6 s of CPU compiling what a catch-up runs once
+   * (measured on a year's tree), more than its faster code saves. A heap that grows as needed up to a
+   * cap that a year's walk fits in many times; a catch-up streams its files, it does not hold them.
+   */
+  static final List<String> CATCHUP_JVM_OPTIONS = List.of(
+      "-Xms16m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
   /** Set on the relaunched JVM, so that it never relaunches again. */
   static final String MARKER = "heartbeat.relaunched";
   private static final Set<String> VALUED_OPTIONS = Set.of("--root", "--config");
@@ -38,10 +46,17 @@ final class Relaunch {
     int execv(String path, String[] argv);
   }
 
-  /** Replaces this process with a tuned JVM when {@code args} start the agent plainly; else returns. */
+  /** The JVM settings a plain start of the command in {@code args} is given, or null when it runs as started. */
+  static List<String> optionsFor(String[] args) {
+    String command = subcommand(args);
+    return "run".equals(command) ? AGENT_JVM_OPTIONS : "catchup".equals(command) ? CATCHUP_JVM_OPTIONS : null;
+  }
+
+  /** Replaces this process with a tuned JVM when {@code args} start the agent or a catch-up plainly; else returns. */
   static void ifPlainRun(String[] args) {
     List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
-    if (!"run".equals(subcommand(args)) || System.getProperty(MARKER) != null || setsHeap(jvmArgs)
+    List<String> options = optionsFor(args);
+    if (options == null || System.getProperty(MARKER) != null || setsHeap(jvmArgs)
         || System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")) {
       return;
     }
@@ -51,7 +66,7 @@ final class Relaunch {
     }
     List<String> argv = new ArrayList<>();
     argv.add(java);
-    argv.addAll(AGENT_JVM_OPTIONS);
+    argv.addAll(options);
     argv.add("-D" + MARKER + "=true");
     argv.addAll(jvmArgs);
     argv.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
@@ -63,7 +78,7 @@ final class Relaunch {
     } catch (LinkageError | RuntimeException e) {
       // Fall through: the agent runs as started.
     }
-    System.err.println("warning: could not restart with " + String.join(" ", AGENT_JVM_OPTIONS)
+    System.err.println("warning: could not restart with " + String.join(" ", options)
         + "; running with the JVM's defaults (pass -Xmx to choose)");
   }
 

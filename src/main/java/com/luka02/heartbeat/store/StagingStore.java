@@ -2,7 +2,9 @@ package com.luka02.heartbeat.store;
 
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.OwnerOnly;
+import org.duckdb.DuckDBConnection;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -252,6 +254,17 @@ public final class StagingStore implements StoreReader, AutoCloseable {
   @Override
   public List<ExportRecord> exports(int limit) {
     return ledger.newest(limit);
+  }
+
+  /** The writer's connection, reopened first if DuckDB invalidated it; writer thread only (for {@link BulkLoad}). */
+  DuckDBConnection writer() {
+    db.heal();
+    return (DuckDBConnection) db.writer();
+  }
+
+  /** A failure of the writer's connection, as every other write reports it (for {@link BulkLoad}). */
+  StoreException failure(String what, SQLException e) {
+    return db.fail(what, e);
   }
 
   @Override

@@ -1,0 +1,129 @@
+package com.luka02.heartbeat.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.luka02.heartbeat.config.Config;
+import com.luka02.heartbeat.config.ConfigLoader;
+import com.luka02.heartbeat.store.StagingStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A catch-up streamed in many small batches and transactions, on real files and a real DuckDB file. */
+class CatchupPipelineTest {
+  private static final int REPORTS = 50;
+  private static final Instant FIRST = Instant.parse("2025-11-01T00:00:00.123Z");
+
+  @TempDir Path root;
+  private Config config;
+  private StagingStore store;
+  private Path ops;
+
+  @BeforeEach
+  void open() throws IOException {
+    config = ConfigLoader.load(root, null);
+    store = StagingStore.open(config);
+    ops = config.reportsDir().resolve("ops_atomic");
+    String text = Reports.realText(Reports.HEALTHY);
+    for (int i = 0; i < REPORTS; i++) {
+      Instant t = FIRST.plusSeconds(300L * i);
+      Reports.write(ops.resolve(name(t)), text.replace(Reports.HEALTHY_TS, t.toString()));
+    }
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private static String name(Instant t) {
+    return "heartbeat_" + t.toString().substring(0, 19).replace('T', '_').replace(':', '-') + ".md";
+  }
+
+  private Ingester ingester(StageListener listener) {
+    // 4 files a batch, a commit every 12: a catch-up of 50 reports is 13 batches in 5 transactions.
+    return new Ingester(config, store, Clock.fixed(TestRoot.NOW, ZoneOffset.UTC), listener, 4, 12);
+  }
+
+  private long count(String sql) {
+    return ((Number) store.query(sql, 10).rows().get(0).get(0)).longValue();
+  }
+
+  @Test
+  void catchupOfManyBatchesStagesEveryReportOnce() throws IOException {
+    Files.copy(ops.resolve(name(FIRST.plusSeconds(600))), ops.resolve(name(FIRST.plusSeconds(600)).replace(".md", " 2.md")));
+    Path old = Files.createDirectories(config.reportsDir().resolve("2025"));
+    Files.copy(ops.resolve(name(FIRST.plusSeconds(3000))), old.resolve(name(FIRST.plusSeconds(3000))));
+    Reports.write(ops.resolve("heartbeat_2025-11-02_00-00-00.md"), "not a report\n");
+
+    CatchupResult r = ingester(StageListener.NONE).catchup(CatchupOptions.FULL);
+
+    assertEquals(List.of((long) REPORTS, 0L, 2L, 1L), TestRoot.counts(r));
+    assertEquals(REPORTS, count("SELECT count(DISTINCT \"timestamp\") FROM heartbeats"));
+    assertEquals(REPORTS, count("SELECT count(*) FROM heartbeats"));
+    assertEquals(REPORTS + 3, count("SELECT count(*) FROM seen_files"));
+    assertEquals(1, count("SELECT count(*) FROM quarantine"));
+    // The original wins over its conflict copy; of equal names, the first path.
+    assertEquals(0, count("SELECT count(*) FROM heartbeats WHERE filename LIKE '% 2.md'"));
+    assertEquals(1, count("SELECT count(*) FROM heartbeats WHERE source_path LIKE 'g/reports/2025/%'"));
+    assertEquals(List.of(0L, 0L, (long) REPORTS + 3, 0L), TestRoot.counts(ingester(StageListener.NONE).catchup(CatchupOptions.FULL)));
+  }
+
+  @Test
+  void timeInTheMonitorsNameOrdersAsTheName() {
+    assertEquals(20251027214031L, Ingester.nameTime("heartbeat_2025-10-27_21-40-31.md"));
+    assertEquals(20251027214031L, Ingester.nameTime("heartbeat_2025-10-27_21-40-31 2.md"));
+    assertEquals(0, Ingester.nameTime("heartbeat_2025-10-27.md"));
+    assertEquals(0, Ingester.nameTime("heartbeat_2025-1a-27_21-40-31.md"));
+    assertEquals(0, Ingester.nameTime("heartbeat_2025-10-27T21-40-31.md"));
+  }
+
+  @Test
+  void preferredFileWinsWhenReadAfterTheOneAppended() throws IOException {
+    // Two names of equal length hold one report; the later name lies in the folder that sorts first.
+    Path a = Files.createDirectories(config.reportsDir().resolve("a"));
+    Path b = Files.createDirectories(config.reportsDir().resolve("b"));
+    String text = Files.readString(ops.resolve(name(FIRST)));
+    Reports.write(b.resolve("heartbeat_2025-10-01_00-00-00.md"), text.replace(FIRST.toString(), "2025-10-01T00:00:00Z"));
+    Reports.write(a.resolve("heartbeat_2025-10-05_00-00-00.md"), text.replace(FIRST.toString(), "2025-10-01T00:00:00Z"));
+
+    CatchupResult r = ingester(StageListener.NONE).catchup(CatchupOptions.FULL);
+
+    assertEquals(List.of((long) REPORTS + 1, 0L, 1L, 0L), TestRoot.counts(r));
+    assertEquals(1, count("SELECT count(*) FROM heartbeats WHERE \"timestamp\" = TIMESTAMPTZ '2025-10-01 00:00:00Z'"));
+    assertEquals(1, count("SELECT count(*) FROM heartbeats WHERE source_path = 'g/reports/a/heartbeat_2025-10-05_00-00-00.md'"));
+  }
+
+  @Test
+  void failedCatchupLeavesTheStoreConsistentAndTheNextCompletesIt() throws IOException {
+    AtomicInteger batches = new AtomicInteger();
+    StageListener failing = (staged, quarantined, counts) -> {
+      if (batches.incrementAndGet() == 5) { // inside the second transaction
+        throw new IllegalStateException("no commit for you");
+      }
+    };
+
+    assertThrows(IllegalStateException.class, () -> ingester(failing).catchup(CatchupOptions.FULL));
+
+    // The first transaction's 12 reports are staged with their records; the failed one left nothing.
+    assertEquals(12, count("SELECT count(*) FROM heartbeats"));
+    assertEquals(12, count("SELECT count(*) FROM seen_files"));
+    assertEquals(0, count("SELECT count(*) FROM heartbeats h ANTI JOIN seen_files s ON s.path = h.source_path"));
+
+    CatchupResult again = ingester(StageListener.NONE).catchup(CatchupOptions.FULL);
+
+    assertEquals(List.of((long) REPORTS - 12, 0L, 12L, 0L), TestRoot.counts(again));
+    assertEquals(REPORTS, count("SELECT count(DISTINCT \"timestamp\") FROM heartbeats"));
+    assertEquals(REPORTS, count("SELECT count(*) FROM heartbeats"));
+  }
+}
