@@ -108,21 +108,22 @@ class CatchupPipelineTest {
   void failedCatchupLeavesTheStoreConsistentAndTheNextCompletesIt() throws IOException {
     AtomicInteger batches = new AtomicInteger();
     StageListener failing = (staged, quarantined, counts) -> {
-      if (batches.incrementAndGet() == 5) { // inside the second transaction
-        throw new IllegalStateException("no commit for you");
+      if (batches.incrementAndGet() == 5) { // told after the second transaction committed
+        throw new IllegalStateException("the catch-up stops here");
       }
     };
 
     assertThrows(IllegalStateException.class, () -> ingester(failing).catchup(CatchupOptions.FULL));
 
-    // The first transaction's 12 reports are staged with their records; the failed one left nothing.
-    assertEquals(12, count("SELECT count(*) FROM heartbeats"));
-    assertEquals(12, count("SELECT count(*) FROM seen_files"));
+    // The listener is told after each commit: two transactions' 24 reports are staged with their
+    // records, and the catch-up stopped before a third began.
+    assertEquals(24, count("SELECT count(*) FROM heartbeats"));
+    assertEquals(24, count("SELECT count(*) FROM seen_files"));
     assertEquals(0, count("SELECT count(*) FROM heartbeats h ANTI JOIN seen_files s ON s.path = h.source_path"));
 
     CatchupResult again = ingester(StageListener.NONE).catchup(CatchupOptions.FULL);
 
-    assertEquals(List.of((long) REPORTS - 12, 0L, 12L, 0L), TestRoot.counts(again));
+    assertEquals(List.of((long) REPORTS - 24, 0L, 24L, 0L), TestRoot.counts(again));
     assertEquals(REPORTS, count("SELECT count(DISTINCT \"timestamp\") FROM heartbeats"));
     assertEquals(REPORTS, count("SELECT count(*) FROM heartbeats"));
   }
