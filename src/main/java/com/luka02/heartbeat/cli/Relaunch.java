@@ -26,7 +26,7 @@ final class Relaunch {
   static final List<String> AGENT_JVM_OPTIONS = List.of(
       "-Xms16m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
       "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions", "-XX:AsyncDeflationInterval=10000",
-      "-XX:GuaranteedSafepointInterval=0");
+      "-XX:GuaranteedSafepointInterval=0", "-XX:-ShrinkHeapInSteps");
   /**
    * A catch-up's JVM settings: a batch job of a few seconds that must stay below the old exporter's
    * memory. The client compiler alone: C2 spent 5-6 s of CPU compiling what a catch-up runs once

@@ -14,6 +14,8 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import com.luka02.heartbeat.io.Json;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,11 +25,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.spi.JettyHttpServer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,16 +57,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiServer {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+  /** Request threads; Jetty adds one that accepts and one that selects. */
   private static final int THREADS = 4;
+  /** A request thread idle this long ends; two stay. */
+  private static final Duration IDLE_THREAD = Duration.ofMinutes(1);
   /** How long a stop waits for requests in flight, which may be reading the store about to close. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
   private final HttpServer server;
-  private final ExecutorService pool;
 
-  private ApiServer(HttpServer server, ExecutorService pool) {
+  private ApiServer(HttpServer server) {
     this.server = server;
-    this.pool = pool;
   }
 
   /**
@@ -68,8 +78,6 @@ public final class ApiServer {
   public static ApiServer start(int port, AgentApi api, ApiToken token, Operations ops, StatusPage page)
       throws IOException {
     HttpServer server = listen(port);
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS, threadsNamed("heartbeat-http-"));
-    server.setExecutor(pool);
     Filter auth = token == null ? null : bearer(token);
     BrowserGuard guard = new BrowserGuard(ops::refusedRequest);
     // The CLI's routes answer only requests that carry the client header, which no web page can send.
@@ -84,12 +92,12 @@ public final class ApiServer {
     }));
     route(server, pages, "/health", ex -> health(ex, ops));
     route(server, pages, "/metrics", ex -> metrics(ex, ops));
-    route(server, pages, "/api/", page::api);
+    route(server, pages, "/api", page::api);
     // The page's HTML, JS and CSS hold no data, and a browser cannot send the token for them:
     // they are served without it, and the page sends the token with every request for data.
     route(server, filters(guard.forPages(), null), "/", page::page);
     server.start();
-    return new ApiServer(server, pool);
+    return new ApiServer(server);
   }
 
   /** A status page on {@code store} for {@code config}, with the overview of {@code ops}. */
@@ -97,24 +105,68 @@ public final class ApiServer {
     return new StatusPage(store, clock, config.zone(), config.cadence(), ops::overview);
   }
 
-  /** The product's one HTTP server, on loopback only. */
+  /**
+   * The product's one HTTP server, on loopback only: the {@code com.sun.net.httpserver} API served by
+   * Jetty, whose threads sleep until a request comes (the JDK's own server wakes every second and
+   * every ten, which was most of an idle agent's CPU). No {@code Server} header names the software.
+   */
   private static HttpServer listen(int port) throws IOException {
+    QueuedThreadPool threads = new QueuedThreadPool(THREADS + 2, 2, (int) IDLE_THREAD.toMillis());
+    threads.setName("heartbeat-http");
+    threads.setDaemon(true);
+    threads.setReservedThreads(0);
+    threads.setStopTimeout(STOP_WAIT.toMillis());
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    Server jetty = new Server(threads);
+    jetty.setHandler(new EmptyOriginRefused(new ContextHandlerCollection()));
+    jetty.setErrorHandler(ApiServer::refuseMalformed);
+    HttpServer server = new JettyHttpServer(jetty, false, http);
     try {
-      return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-    } catch (java.net.BindException e) {
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+      return server;
+    } catch (IOException e) {
       throw new IOException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage()
           + " (set another port with --port or \"port\" in the config; 0 picks a free one)", e);
     }
   }
 
-  /** Daemon threads numbered from 1, so a thread dump tells the HTTP threads apart. */
-  private static ThreadFactory threadsNamed(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+  /**
+   * A request Jetty refuses before any route sees it (a malformed request line or {@code Host}):
+   * the same JSON error body as every other refusal, never an HTML page.
+   */
+  private static boolean refuseMalformed(Request request, Response response, Callback callback) throws IOException {
+    Object why = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
+    byte[] body = Json.mapper().writeValueAsBytes(Map.of("error",
+        "expected an HTTP/1.1 request to 127.0.0.1 with a well-formed Host header: " + (why == null ? "bad request" : why)));
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.write(true, ByteBuffer.wrap(body), callback);
+    return true;
+  }
+
+  /**
+   * An {@code Origin} header without a value never reaches {@link BrowserGuard}: the exchange drops
+   * empty headers, so it would pass as no Origin at all. It is refused here, where it is still seen.
+   */
+  private static final class EmptyOriginRefused extends Handler.Wrapper {
+    EmptyOriginRefused(Handler routes) {
+      super(routes);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      HttpField origin = request.getHeaders().getField(HttpHeader.ORIGIN);
+      if (origin != null && origin.getValue().isBlank()) {
+        byte[] body = Json.mapper().writeValueAsBytes(Map.of("error", "refused a request from the origin '': expected"
+            + " no Origin or http://" + request.getHttpURI().getAuthority() + " (the agent's own page)"));
+        response.setStatus(403);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(body), callback);
+        return true;
+      }
+      return super.handle(request, response, callback);
+    }
   }
 
   private static Filter bearer(ApiToken token) {
@@ -154,17 +206,7 @@ public final class ApiServer {
 
   /** Stops listening, then waits a little for the requests in flight before interrupting them. */
   public void stop() {
-    server.stop(0);
-    pool.shutdown();
-    try {
-      if (!pool.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("HTTP requests still running after {} s; interrupting them", STOP_WAIT.toSeconds());
-        pool.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      pool.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    server.stop(0); // Jetty's pool waits STOP_WAIT for its threads, then interrupts them
   }
 
   /** {@code GET /health}: 200 while watching and the store takes writes, else 503; the body says why. */

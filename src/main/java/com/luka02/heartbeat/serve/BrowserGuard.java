@@ -106,7 +106,9 @@ public final class BrowserGuard {
           + " (the agent answers only on loopback, under its own port), found "
           + (host == null ? describeMissing(headers, "Host") : "'" + host + "'"));
     }
-    if (uri.getRawAuthority() != null) {
+    // The server hands every request over with an absolute URI; one whose authority is not the Host
+    // checked above came as a proxy request for another site.
+    if (uri.getRawAuthority() != null && !uri.getRawAuthority().equalsIgnoreCase(host.strip())) {
       return new Refusal("host", 421, "expected a path such as /status after " + method + ", found the absolute URL "
           + uri);
     }
