@@ -32,6 +32,9 @@ final class SettleWiring implements SettleRouter.Stager, SettleRouter.Owner {
    */
   private final Set<Path> youngAtStart = new HashSet<>();
 
+  /** Settled files staged together: the same bound as a catch-up's batch. */
+  static final int CHUNK = 1024;
+
   SettleWiring(Ingester ingester, SettleQueue settling, BooleanSupplier closing, Consumer<Path> folderArrived,
       Runnable youngSettled) {
     this.ingester = ingester;
@@ -46,15 +49,20 @@ final class SettleWiring implements SettleRouter.Stager, SettleRouter.Owner {
     youngAtStart.add(path);
   }
 
-  /** All but the files the ingester could not judge yet leave the queue. */
+  /**
+   * All but the files the ingester could not judge yet leave the queue. Staged {@link #CHUNK} at a
+   * time: a tree copied in whole (every file young at start-up) must not be read into memory at once.
+   */
   @Override
   public Set<Path> stage(List<Path> paths, boolean finalAttempt) {
     Set<Path> done = new HashSet<>();
-    ingester.ingest(paths, finalAttempt).forEach((path, outcome) -> {
-      if (!(outcome instanceof Outcome.NotReady)) {
-        done.add(path);
-      }
-    });
+    for (int from = 0; from < paths.size(); from += CHUNK) {
+      ingester.ingest(paths.subList(from, Math.min(paths.size(), from + CHUNK)), finalAttempt).forEach((path, outcome) -> {
+        if (!(outcome instanceof Outcome.NotReady)) {
+          done.add(path);
+        }
+      });
+    }
     return done;
   }
 
