@@ -197,7 +197,7 @@ public final class QuickCheck {
 
   /** Names carry their UTC time; one without a readable date is always looked at. */
   private static boolean recentlyNamed(String name, LocalDate recentDay) {
-    LocalDate day = Ingester.nameDate(name);
+    LocalDate day = Catchup.nameDate(name);
     return day == null || !day.isBefore(recentDay);
   }
 
