@@ -3,6 +3,8 @@ package com.luka02.heartbeat.cli;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +40,8 @@ final class Relaunch {
   /** Set on the relaunched JVM, so that it never relaunches again. */
   static final String MARKER = "heartbeat.relaunched";
   private static final Set<String> VALUED_OPTIONS = Set.of("--root", "--config");
+  /** Where a root keeps its store by default, and where it kept it before (see StagingLocation). */
+  private static final List<String> STORES = List.of("g/state/staging.duckdb", "g/analytics/staging.duckdb");
 
   private Relaunch() {}
 
@@ -49,7 +53,30 @@ final class Relaunch {
   /** The JVM settings a plain start of the command in {@code args} is given, or null when it runs as started. */
   static List<String> optionsFor(String[] args) {
     String command = subcommand(args);
-    return "run".equals(command) ? AGENT_JVM_OPTIONS : "catchup".equals(command) ? CATCHUP_JVM_OPTIONS : null;
+    if ("run".equals(command)) {
+      return AGENT_JVM_OPTIONS;
+    }
+    return "catchup".equals(command) && readsEverything(args) ? CATCHUP_JVM_OPTIONS : null;
+  }
+
+  /**
+   * Whether a catch-up will read the whole tree: the first one (no store yet where the root keeps it)
+   * or a {@code --reparse}. Only then is a second JVM start worth its cost: a catch-up of what changed
+   * reads a few files and is done sooner without it.
+   */
+  private static boolean readsEverything(String[] args) {
+    Path root = Path.of(System.getProperty("user.dir"));
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--reparse")) {
+        return true;
+      } else if (args[i].equals("--root") && i + 1 < args.length) {
+        root = Path.of(args[i + 1]);
+      } else if (args[i].startsWith("--root=")) {
+        root = Path.of(args[i].substring("--root=".length()));
+      }
+    }
+    Path at = root;
+    return STORES.stream().noneMatch(store -> Files.exists(at.resolve(store)));
   }
 
   /** Replaces this process with a tuned JVM when {@code args} start the agent or a catch-up plainly; else returns. */

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -108,50 +109,69 @@ public final class Ingester {
    */
   public Map<Path, Outcome> ingest(List<Path> files, boolean finalAttempt) {
     Map<Path, Outcome> outcomes = new HashMap<>();
+    for (Path file : files) {
+      outcomes.put(file, examineSettled(file, finalAttempt));
+    }
+    Map<String, SeenFile> seen = store.seenFiles(recordedPaths(outcomes.values()));
     List<StagedFile> parsed = new ArrayList<>();
     List<QuarantinedFile> bad = new ArrayList<>();
-    for (Path file : files) {
-      Outcome o;
-      try {
-        BasicFileAttributes attrs = ReportFiles.stat(file);
-        o = attrs == null ? Outcome.GONE : examine(file, attrs, finalAttempt);
-      } catch (IOException e) {
-        o = new Outcome.NotReady("cannot read: " + e.getMessage());
-      }
-      outcomes.put(file, o);
+    List<String> gone = new ArrayList<>();
+    for (Map.Entry<Path, Outcome> e : outcomes.entrySet()) {
+      Outcome o = e.getValue();
       if (o instanceof Outcome.Parsed p) {
-        SeenFile s = store.seenFile(p.file().path());
-        if (s != null && s.contentHash().equals(p.file().contentHash()) && s.reportTs() != null
-            && s.size() == p.file().size() && s.mtimeMs() == p.file().mtimeMs()) {
-          outcomes.put(file, Outcome.UNCHANGED);
+        if (unchanged(p.file(), seen.get(p.file().path()))) {
+          e.setValue(Outcome.UNCHANGED);
         } else {
           parsed.add(p.file());
         }
       } else if (o instanceof Outcome.Bad b) {
-        if (alreadyQuarantined(b.file())) {
-          outcomes.put(file, Outcome.UNCHANGED);
+        if (alreadyQuarantined(b.file(), seen.get(b.file().path()))) {
+          e.setValue(Outcome.UNCHANGED);
         } else {
           bad.add(b.file());
         }
+      } else if (o instanceof Outcome.Gone) {
+        gone.add(config.relative(e.getKey()));
       }
     }
-    List<String> gone = new ArrayList<>();
-    outcomes.forEach((file, o) -> {
-      if (o instanceof Outcome.Gone) {
-        gone.add(config.relative(file));
-      }
-    });
     stage(parsed, bad, false);
     store.forgetPaths(gone);
     return outcomes;
+  }
+
+  private Outcome examineSettled(Path file, boolean finalAttempt) {
+    try {
+      BasicFileAttributes attrs = ReportFiles.stat(file);
+      return attrs == null ? Outcome.GONE : examine(file, attrs, finalAttempt);
+    } catch (IOException e) {
+      return new Outcome.NotReady("cannot read: " + e.getMessage());
+    }
+  }
+
+  /** The paths whose records decide whether a parsed or bad file changes anything. */
+  private static List<String> recordedPaths(Collection<Outcome> outcomes) {
+    List<String> paths = new ArrayList<>();
+    for (Outcome o : outcomes) {
+      if (o instanceof Outcome.Parsed p) {
+        paths.add(p.file().path());
+      } else if (o instanceof Outcome.Bad b) {
+        paths.add(b.file().path());
+      }
+    }
+    return paths;
+  }
+
+  /** Staged before with these bytes, this size and mtime: nothing to write. */
+  private static boolean unchanged(StagedFile f, SeenFile s) {
+    return s != null && s.contentHash().equals(f.contentHash()) && s.reportTs() != null
+        && s.size() == f.size() && s.mtimeMs() == f.mtimeMs();
   }
 
   /**
    * The watcher hands a file over for every event, and a reconcile touches every young file again:
    * an unchanged file already in quarantine is not quarantined, counted and logged a second time.
    */
-  private boolean alreadyQuarantined(QuarantinedFile q) {
-    SeenFile s = store.seenFile(q.path());
+  private static boolean alreadyQuarantined(QuarantinedFile q, SeenFile s) {
     return s != null && s.reportTs() == null && s.size() == q.size() && s.mtimeMs() == q.mtimeMs()
         && java.util.Objects.equals(s.contentHash(), q.contentHash() == null ? s.contentHash() : q.contentHash());
   }

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -82,16 +83,30 @@ final class Staging {
     return vanished;
   }
 
-  /** What is recorded about one file, or null. */
-  SeenFile seenFile(String path) {
+  /**
+   * What is recorded about each of {@code paths} that has a record, in one query: seen_files has no
+   * index (it would slow every bulk load), so a lookup is a scan, and a batch pays for one.
+   */
+  Map<String, SeenFile> seenFiles(Collection<String> paths) {
+    Map<String, SeenFile> seen = new HashMap<>();
+    if (paths.isEmpty()) {
+      return seen;
+    }
+    String marks = String.join(", ", Collections.nCopies(paths.size(), "?"));
     try (PreparedStatement ps = db.writer().prepareStatement(
-        "SELECT size, mtime_ms, content_hash, report_ts FROM seen_files WHERE path = ?")) {
-      ps.setString(1, path);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? new SeenFile(rs.getLong(1), rs.getLong(2), rs.getString(3), Sql.instant(rs, 4)) : null;
+        "SELECT path, size, mtime_ms, content_hash, report_ts FROM seen_files WHERE path IN (" + marks + ")")) {
+      int i = 1;
+      for (String p : paths) {
+        ps.setString(i++, p);
       }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          seen.put(rs.getString(1), new SeenFile(rs.getLong(2), rs.getLong(3), rs.getString(4), Sql.instant(rs, 5)));
+        }
+      }
+      return seen;
     } catch (SQLException e) {
-      throw db.fail("read seen file " + path, e);
+      throw db.fail("read the records of " + paths.size() + " files", e);
     }
   }
 

@@ -153,9 +153,9 @@ public final class StagingStore implements StoreReader, AutoCloseable {
     return staging.changes(walked, withVanished);
   }
 
-  /** What is recorded about one file, or null. */
-  public SeenFile seenFile(String path) {
-    return staging.seenFile(path);
+  /** What is recorded about each of {@code paths} that has a record (see {@link Staging#seenFiles}). */
+  public Map<String, SeenFile> seenFiles(Collection<String> paths) {
+    return staging.seenFiles(paths);
   }
 
   /** Stages parsed files and records quarantined ones in one transaction, at most one entry per path and per timestamp. */

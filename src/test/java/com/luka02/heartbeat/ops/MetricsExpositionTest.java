@@ -60,6 +60,15 @@ class MetricsExpositionTest {
         + "\",version=\"" + Metrics.VERSION + "\"} 1"), res.body());
   }
 
+  /** Exemplars are off (prometheus.properties): their sampler's thread would wake the idle agent every few seconds. */
+  @Test
+  void noExemplarSamplerThreadWakesTheAgent() throws Exception {
+    assertEquals(200, get(null).statusCode());
+
+    assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+        .filter(n -> n.startsWith("prometheus-metrics-scheduler")).toList());
+  }
+
   @Test
   void openMetrics_whenTheScraperAsksForIt() throws Exception {
     HttpResponse<String> res = get("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");

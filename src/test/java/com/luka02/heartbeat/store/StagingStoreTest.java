@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,8 +52,10 @@ class StagingStoreTest {
 
     try (StagingStore store = StagingStore.open(db(), UTC)) {
       assertEquals(List.of(List.of(REPORT, "error")), store.query("SELECT filename, status FROM heartbeats", 10).rows());
-      assertEquals(staged.heartbeat().timestamp(), store.seenFile(staged.path()).reportTs());
-      assertEquals(new SeenFile(12, 1_761_600_000_000L, "abc", null), store.seenFile(bad.path()));
+      Map<String, SeenFile> seen = store.seenFiles(List.of(staged.path(), bad.path(), "g/reports/never-seen.md"));
+      assertEquals(staged.heartbeat().timestamp(), seen.get(staged.path()).reportTs());
+      assertEquals(new SeenFile(12, 1_761_600_000_000L, "abc", null), seen.get(bad.path()));
+      assertEquals(2, seen.size(), "a path never seen has no record");
       assertEquals(List.of(List.of(bad.path(), 3)), store.query("SELECT path, line FROM quarantine", 10).rows());
     }
   }
