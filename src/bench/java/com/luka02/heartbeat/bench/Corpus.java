@@ -1,10 +1,5 @@
 package com.luka02.heartbeat.bench;
 
-import static com.luka02.heartbeat.fixtures.ReportText.ERROR;
-import static com.luka02.heartbeat.fixtures.ReportText.OK;
-import static com.luka02.heartbeat.fixtures.ReportText.WARN;
-import static com.luka02.heartbeat.fixtures.ReportText.agent;
-
 import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,9 +40,7 @@ final class Corpus {
   /** One real file in 781 has a timestamp a second later than its name. */
   static final double NAME_MISMATCH_CHANCE = 1.0 / 781;
 
-  private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter OPS_NAME =
+  static final DateTimeFormatter OPS_NAME =
       DateTimeFormatter.ofPattern("'OPS_ATOMIC_'yyMMdd_HHmmss'.md'").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter COMPACT = DateTimeFormatter.BASIC_ISO_DATE;
 
@@ -120,7 +113,7 @@ final class Corpus {
     }
 
     String content() {
-      return render(timestamp, kind, durationMs, variant);
+      return CorpusText.render(timestamp, kind, durationMs, variant);
     }
   }
 
@@ -216,12 +209,12 @@ final class Corpus {
         // The old exporter left one summary per day; they live in the summary folder.
         Instant exportedAt = dayStart.plus(Duration.ofHours(19).plusMinutes(30)).plusMillis(rnd.nextInt(900));
         out.add(new Neighbour("g/reports/parquet/parquet_export_summary_" + COMPACT.format(day) + ".md",
-            exportSummary(exportedAt, REPORTS_PER_DAY, COMPACT.format(day)), exportedAt));
+            CorpusText.exportSummary(exportedAt, REPORTS_PER_DAY, COMPACT.format(day)), exportedAt));
       } else if (n % 6 == 5) {
         out.add(new Neighbour("g/reports/sessions/session_" + COMPACT.format(day) + "_" + n + ".md",
-            sessionNote(at, rnd), at));
+            CorpusText.sessionNote(at, rnd), at));
       } else {
-        out.add(new Neighbour("g/reports/" + OPS_NAME.format(at), opsAtomic(at, rnd), at));
+        out.add(new Neighbour("g/reports/" + OPS_NAME.format(at), CorpusText.opsAtomic(at, rnd), at));
       }
     }
     return out;
@@ -287,151 +280,5 @@ final class Corpus {
     // A past mtime, as on a real tree: the agent treats files younger than its grace period as in flight.
     Files.setLastModifiedTime(file, FileTime.from(writtenAt));
     return data.length;
-  }
-
-  // ---------------------------------------------------------------- rendering
-
-  /** A report as the monitor writes it: UTF-8 text with LF endings and a trailing newline. */
-  static String render(Instant timestamp, Kind kind, int durationMs, int variant) {
-    String redis = OK + " Redis responding";
-    String database = OK + " Database file exists";
-    String api = OK + " Endpoint responding";
-    String agents = ReportText.AGENTS_LOADED;
-    switch (kind) {
-      case HEALTHY -> { }
-      case WARNINGS -> api = WARN + " Endpoint not responding";
-      case CRITICAL_DB_MISSING -> {
-        database = ERROR + " Database file not found";
-        api = variant == 0 ? api : WARN + " Endpoint not responding";
-      }
-      case CRITICAL_ALL_DOWN -> {
-        redis = ERROR + " Redis not responding: undefined";
-        database = ERROR + " Database file not found";
-        api = WARN + " Endpoint not responding";
-        agents = agent("optimizer", false) + agent("digest", false);
-      }
-      case CI_SKIPPED -> {
-        redis = ERROR + " Skipped in CI";
-        database = ERROR + " Skipped in CI";
-        api = WARN + " Endpoint not responding";
-        agents = "- **Status:** " + ERROR + " Skipped in CI\n";
-      }
-      case CRITICAL_STACK_TRACE -> {
-        redis = variant == 0 ? redis : ERROR + " Redis not responding: undefined";
-        database = ERROR + " Database not responding: " + STACK_TRACE;
-        api = WARN + " Endpoint not responding";
-      }
-    }
-    return ReportText.of(timestamp, ReportText.status(kind.status), durationMs, redis, database, api, agents,
-        ReportText.summary(kind.status));
-  }
-
-  private static final String REPO = "/Users/ops/Library/CloudStorage/GoogleDrive-ops@example.com/My Drive/02luka/02luka-repo";
-
-  /** The shell error and Node stack trace an older monitor pasted into the Database bullet (67-line files). */
-  private static final String STACK_TRACE = """
-      Command failed: cd "%1$s" && timeout 5 node -e "
-          const db = require('./knowledge/knowledge.cjs');
-          db.prepare('SELECT 1 AS test').get();
-          console.log('OK');
-        "
-      node:internal/modules/cjs/loader:1413
-        throw err;
-        ^
-
-      Error: Cannot find module './knowledge/knowledge.cjs'
-      Require stack:
-      - %1$s/[eval]
-          at Module._resolveFilename (node:internal/modules/cjs/loader:1410:15)
-          at defaultResolveImpl (node:internal/modules/cjs/loader:1051:19)
-          at resolveForCJSWithHooks (node:internal/modules/cjs/loader:1056:22)
-          at Module._load (node:internal/modules/cjs/loader:1219:37)
-          at TracingChannel.traceSync (node:diagnostics_channel:322:14)
-          at wrapModuleLoad (node:internal/modules/cjs/loader:238:24)
-          at Module.require (node:internal/modules/cjs/loader:1493:12)
-          at require (node:internal/modules/helpers:152:16)
-          at [eval]:2:16
-          at runScriptInThisContext (node:internal/vm:219:10) {
-        code: 'MODULE_NOT_FOUND',
-        requireStack: [
-          '%1$s/[eval]'
-        ]
-      }
-
-      Node.js v24.7.0
-      """.formatted(REPO);
-
-  private static String exportSummary(Instant at, int rows, String compactDay) {
-    return """
-        # Parquet Export Summary
-
-        **Date:** %s
-        **Status:** %s Success
-
-        ## Export Details
-
-        - **Row Count:** %d
-        - **File Size:** 11.39 KB
-        - **Duration:** 126ms
-        - **Output File:** `ops_atomic_%s.parquet`
-        - **Compression:** Snappy
-
-        ## Validation
-
-        - %5$s DuckDB export successful
-        - %5$s Parquet file created
-        - %5$s Compression applied
-
-        ---
-
-        *Generated by parquet_exporter.cjs*
-        """.formatted(STAMP.format(at), OK, rows, compactDay, OK);
-  }
-
-  private static String opsAtomic(Instant at, Random rnd) {
-    int warn = rnd.nextInt(3);
-    return """
-        # OPS Atomic Run \u2014 %s
-
-        | Metric | Count |
-        | ------ | ----- |
-        | PASS | %d |
-        | WARN | %d |
-        | FAIL | 0 |
-
-        ## Overall Status
-
-        - Status: **%s**
-        - Host: ops-mac-mini.local
-        - Report ID: %s
-        - Working Directory: %s
-
-        ## Phase Results
-
-        ### Phase 1: Smoke Tests \u2014 PASS
-
-        ```
-        === 02LUKA Smoke Test ===
-        Testing API Capabilities... %s PASS (200)
-        Testing UI Index... %s PASS (200)
-        ```
-
-        ### Phase 4: Report Generation \u2014 PASS
-
-        _No output recorded._
-        """.formatted(at.toString(), 4 - warn, warn, warn == 0 ? "PASS" : "WARN", OPS_NAME.format(at), REPO, OK, OK);
-  }
-
-  private static String sessionNote(Instant at, Random rnd) {
-    return """
-        # Session notes
-
-        **Timestamp:** %s
-        **Status:** %s
-
-        - looked at the heartbeat dashboard
-        - %s
-        """.formatted(STAMP.format(at), rnd.nextBoolean() ? OK + " HEALTHY" : "in progress",
-        rnd.nextBoolean() ? "restarted the digest agent" : "nothing to report");
   }
 }

@@ -63,6 +63,26 @@ final class DayInTheLife {
     this.old = old;
   }
 
+  /** Measures the last day alone and the bench's year, each on its own agent, and reports both. */
+  static void run(Bench bench, int windowSeconds, int intervalSeconds) throws Exception {
+    Path dayConfig = config(bench.work, intervalSeconds);
+    Path oneDay = Files.createDirectories(bench.work.resolve("one-day"));
+    Corpus.Spec corpus = bench.corpus;
+    int last = corpus.days() - 1;
+    Corpus.write(oneDay, corpus, i -> i == last);
+    freshen(oneDay, corpus.day(last));
+    freshen(bench.yearRoot, corpus.day(last));
+    DayInTheLife d = new DayInTheLife(windowSeconds, intervalSeconds, (name, root, c) -> {
+      List<String> cmd = new ArrayList<>(List.of(bench.javaExe.toString(), "-jar", bench.jar.toString(),
+          "--root", root.toString(), "--config", c.toString(), "run", "--port", "0"));
+      cmd.addAll(1, bench.agentJvmOptions);
+      return AgentChild.start(name, cmd, root, root.resolve("g/state/agent.json"), bench.logs,
+          Bench.AGENT_START_TIMEOUT);
+    }, (name, root) -> bench.oldExporter(name, root, bench.work.resolve("old/" + name + ".parquet")));
+    d.report(List.of(d.measure("1 day", oneDay, dayConfig, corpus.day(last)),
+        d.measure(corpus.days() + " days", bench.yearRoot, dayConfig, bench.rolloverDay())), bench.results);
+  }
+
   /** The config of the measured agent: the bench's own, with the check interval of the measurement. */
   static Path config(Path work, int intervalSeconds) throws IOException {
     return Files.writeString(work.resolve("day-in-the-life-config.json"),

@@ -6,12 +6,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.luka02.heartbeat.fixtures.ReportText;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -20,20 +17,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongConsumer;
 
 /**
  * Reports written into a watched tree while the agent runs, as the monitor writes them: in place,
- * in two chunks about 50 ms apart. Measures how soon each becomes a row (latency), and what a
+ * in two chunks about 50 ms apart ({@link InPlaceWriter}). Measures how soon each becomes a row (latency), and what a
  * steady stream does to the agent's memory (sustained ingest).
  */
 final class LiveIngest {
-  static final Duration CHUNK_PAUSE = Duration.ofMillis(50);
   static final Duration LATENCY_POLL = Duration.ofMillis(10);
   /** How long a report may take to appear before it counts as missing. */
   static final Duration VISIBLE_WITHIN = Duration.ofSeconds(30);
@@ -56,69 +48,12 @@ final class LiveIngest {
     this.rnd = new Random(seed);
   }
 
-  private record Report(Path file, byte[] bytes) {}
-
-  private Report nextReport() {
+  private InPlaceWriter.Report nextReport() {
     Instant ts = nextStamp.plusMillis(rnd.nextInt(1000));
     nextStamp = nextStamp.plusSeconds(1);
     Corpus.Kind kind = Corpus.Kind.pick(rnd);
-    String text = Corpus.render(ts, kind, 40 + rnd.nextInt(60), rnd.nextInt(2));
-    return new Report(dir.resolve(ReportText.name(ts)), text.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Writes reports on schedule; each in place, in two chunks, as a slow single write would land. */
-  private static final class Writer implements AutoCloseable {
-    private final ScheduledExecutorService pool = Executors.newScheduledThreadPool(2, r -> {
-      Thread t = new Thread(r, "bench-writer");
-      t.setDaemon(true);
-      return t;
-    });
-    final AtomicLong written = new AtomicLong();
-    final AtomicReference<Throwable> failure = new AtomicReference<>();
-
-    /** Starts {@code r} at {@code atNanos}; {@code done} gets the nanoTime of its last write. */
-    void schedule(long atNanos, Report r, LongConsumer done) {
-      pool.schedule(() -> {
-        try {
-          FileChannel ch = FileChannel.open(r.file(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING);
-          int half = r.bytes().length / 2;
-          writeFully(ch, ByteBuffer.wrap(r.bytes(), 0, half));
-          pool.schedule(() -> finish(ch, r, half, done), CHUNK_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (IOException | RuntimeException e) {
-          failure.compareAndSet(null, e);
-        }
-      }, Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-
-    private void finish(FileChannel ch, Report r, int half, LongConsumer done) {
-      try (ch) {
-        writeFully(ch, ByteBuffer.wrap(r.bytes(), half, r.bytes().length - half));
-        long last = System.nanoTime();
-        written.incrementAndGet();
-        done.accept(last);
-      } catch (IOException | RuntimeException e) {
-        failure.compareAndSet(null, e);
-      }
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-    }
-
-    void check() {
-      Throwable t = failure.get();
-      if (t != null) {
-        throw new IllegalStateException("writing a report failed: " + t, t);
-      }
-    }
-
-    @Override
-    public void close() {
-      pool.shutdownNow();
-    }
+    String text = CorpusText.render(ts, kind, 40 + rnd.nextInt(60), rnd.nextInt(2));
+    return new InPlaceWriter.Report(dir.resolve(ReportText.name(ts)), text.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -131,33 +66,45 @@ final class LiveIngest {
     List<Long> micros = new ArrayList<>(n);
     long period = (long) (1e9 / rate);
     long t0 = System.nanoTime() + 200_000_000L;
-    try (Writer w = new Writer()) {
+    try (InPlaceWriter w = new InPlaceWriter()) {
       for (int i = 0; i < n; i++) {
-        Report r = nextReport();
+        InPlaceWriter.Report r = nextReport();
         String name = r.file().getFileName().toString();
         w.schedule(t0 + i * period, r, last -> pending.put(name, last));
       }
-      long deadline = t0 + n * period + VISIBLE_WITHIN.toNanos();
-      while (micros.size() < n && System.nanoTime() < deadline) {
-        long tick = System.nanoTime();
-        w.check();
-        List<String> names = List.copyOf(pending.keySet());
-        if (!names.isEmpty()) {
-          for (JsonNode row : agent.query(inList(names))) {
-            long seen = System.nanoTime();
-            Long last = pending.remove(row.get("filename").asText());
-            if (last != null) {
-              micros.add((seen - last) / 1000);
-            }
-          }
-        }
-        long sleep = LATENCY_POLL.toNanos() - (System.nanoTime() - tick);
-        if (sleep > 0) {
-          TimeUnit.NANOSECONDS.sleep(sleep);
-        }
-      }
+      pollUntilVisible(w, pending, micros, n, t0 + n * period + VISIBLE_WITHIN.toNanos());
       w.check();
     }
+    return latencyFigures(n, rate, micros);
+  }
+
+  /**
+   * Every {@link #LATENCY_POLL}, asks the agent which written reports are rows, until {@code n} are or
+   * the deadline passes; adds each one's latency to {@code micros}.
+   */
+  private void pollUntilVisible(InPlaceWriter w, Map<String, Long> pending, List<Long> micros, int n, long deadline)
+      throws IOException, InterruptedException {
+    while (micros.size() < n && System.nanoTime() < deadline) {
+      long tick = System.nanoTime();
+      w.check();
+      List<String> names = List.copyOf(pending.keySet());
+      if (!names.isEmpty()) {
+        for (JsonNode row : agent.query(inList(names))) {
+          long seen = System.nanoTime();
+          Long last = pending.remove(row.get("filename").asText());
+          if (last != null) {
+            micros.add((seen - last) / 1000);
+          }
+        }
+      }
+      long sleep = LATENCY_POLL.toNanos() - (System.nanoTime() - tick);
+      if (sleep > 0) {
+        TimeUnit.NANOSECONDS.sleep(sleep);
+      }
+    }
+  }
+
+  private static ObjectNode latencyFigures(int n, double rate, List<Long> micros) {
     long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
     ObjectNode out = NODES.objectNode();
     out.put("reports", n);
@@ -217,54 +164,83 @@ final class LiveIngest {
     ObjectNode out = NODES.objectNode();
     ArrayNode series = NODES.arrayNode();
     AtomicLong lastWrite = new AtomicLong();
-    long maxBacklog = 0;
     Measure.ProcSample start = agent.sample();
     out.set("duckdbMemoryStartMb", agent.duckdbMemoryMb());
     long t0 = System.nanoTime() + 200_000_000L;
-    try (Writer w = new Writer()) {
+    long maxBacklog;
+    try (InPlaceWriter w = new InPlaceWriter()) {
       for (int i = 0; i < total; i++) {
         w.schedule(t0 + i * period, nextReport(), lastWrite::set);
       }
-      for (int s = 0; s <= seconds; s++) {
-        long at = t0 + s * 1_000_000_000L;
-        long sleep = at - System.nanoTime();
-        if (sleep > 0) {
-          TimeUnit.NANOSECONDS.sleep(sleep);
-        }
-        w.check();
-        Measure.ProcSample p = agent.sample();
-        long visible = agent.count("SELECT count(*) FROM heartbeats") - before;
-        long backlog = w.written.get() - visible;
-        maxBacklog = Math.max(maxBacklog, backlog);
-        ObjectNode point = series.addObject();
-        point.put("second", s);
-        point.put("written", w.written.get());
-        point.put("visible", visible);
-        point.put("rssMb", p.rssKb() / 1024.0);
-        point.put("cpuMs", p.cpuMs());
-      }
-      long drainDeadline = System.nanoTime() + DRAIN_WITHIN.toNanos();
-      long visible = 0;
-      while (System.nanoTime() < drainDeadline) {
-        w.check();
-        visible = agent.count("SELECT count(*) FROM heartbeats") - before;
-        if (visible >= total && w.written.get() >= total) {
-          break;
-        }
-        Thread.sleep(50);
-      }
+      maxBacklog = sampleEverySecond(w, t0, seconds, before, series);
+      long visible = drain(w, total, before);
       out.put("drainMs", (System.nanoTime() - lastWrite.get()) / 1_000_000);
       out.put("visible", visible);
     }
     Measure.ProcSample end = agent.sample();
     out.set("duckdbMemoryEndMb", agent.duckdbMemoryMb());
-    JsonNode first = series.get(0);
-    JsonNode half = series.get(seconds / 2);
-    JsonNode last = series.get(seconds);
     out.put("seconds", seconds);
     out.put("ratePerSecond", rate);
     out.put("reports", total);
     out.put("maxBacklog", maxBacklog);
+    rssFigures(out, series, seconds, end);
+    out.put("staged", out.get("visible").asLong());
+    out.put("duplicates", agent.count("SELECT count(*) - count(DISTINCT \"timestamp\") FROM heartbeats"));
+    out.put("rssSlopeSecondHalfMbPerMin", slopePerMinute(series, seconds / 2));
+    JsonNode last = series.get(seconds);
+    out.put("cpuPercent", 100.0 * (last.get("cpuMs").asLong() - start.cpuMs()) / (seconds * 1000.0));
+    out.set("series", series);
+    return out;
+  }
+
+  /**
+   * At each second from {@code t0} for {@code seconds}, adds the agent's RSS, CPU, and the reports written
+   * and visible to {@code series}; returns the largest backlog seen.
+   */
+  private long sampleEverySecond(InPlaceWriter w, long t0, int seconds, long before, ArrayNode series)
+      throws IOException, InterruptedException {
+    long maxBacklog = 0;
+    for (int s = 0; s <= seconds; s++) {
+      long at = t0 + s * 1_000_000_000L;
+      long sleep = at - System.nanoTime();
+      if (sleep > 0) {
+        TimeUnit.NANOSECONDS.sleep(sleep);
+      }
+      w.check();
+      Measure.ProcSample p = agent.sample();
+      long visible = agent.count("SELECT count(*) FROM heartbeats") - before;
+      long backlog = w.written.get() - visible;
+      maxBacklog = Math.max(maxBacklog, backlog);
+      ObjectNode point = series.addObject();
+      point.put("second", s);
+      point.put("written", w.written.get());
+      point.put("visible", visible);
+      point.put("rssMb", p.rssKb() / 1024.0);
+      point.put("cpuMs", p.cpuMs());
+    }
+    return maxBacklog;
+  }
+
+  /** Waits until all {@code total} reports are written and rows, or {@link #DRAIN_WITHIN}; returns the rows. */
+  private long drain(InPlaceWriter w, int total, long before) throws IOException, InterruptedException {
+    long drainDeadline = System.nanoTime() + DRAIN_WITHIN.toNanos();
+    long visible = 0;
+    while (System.nanoTime() < drainDeadline) {
+      w.check();
+      visible = agent.count("SELECT count(*) FROM heartbeats") - before;
+      if (visible >= total && w.written.get() >= total) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    return visible;
+  }
+
+  /** RSS at the start, half-way, the end and after the drain, its maximum, and its growth late in the run. */
+  private static void rssFigures(ObjectNode out, ArrayNode series, int seconds, Measure.ProcSample end) {
+    JsonNode first = series.get(0);
+    JsonNode half = series.get(seconds / 2);
+    JsonNode last = series.get(seconds);
     out.put("rssStartMb", first.get("rssMb").asDouble());
     out.put("rssHalfMb", half.get("rssMb").asDouble());
     out.put("rssEndMb", last.get("rssMb").asDouble());
@@ -279,11 +255,5 @@ final class LiveIngest {
     double thirdStart = series.get(seconds * 2 / 3).get("rssMb").asDouble();
     out.put("rssLastThirdStartMb", thirdStart);
     out.put("rssLastThirdGrowthPercent", 100.0 * (last.get("rssMb").asDouble() - thirdStart) / thirdStart);
-    out.put("staged", out.get("visible").asLong());
-    out.put("duplicates", agent.count("SELECT count(*) - count(DISTINCT \"timestamp\") FROM heartbeats"));
-    out.put("rssSlopeSecondHalfMbPerMin", slopePerMinute(series, seconds / 2));
-    out.put("cpuPercent", 100.0 * (last.get("cpuMs").asLong() - start.cpuMs()) / (seconds * 1000.0));
-    out.set("series", series);
-    return out;
   }
 }

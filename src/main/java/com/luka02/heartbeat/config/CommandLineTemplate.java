@@ -21,6 +21,24 @@ public final class CommandLineTemplate {
 
   /** Splits {@code command} into arguments; throws IllegalArgumentException saying what is wrong. */
   public static List<String> parse(String command) {
+    List<String> args = split(command);
+    if (args.isEmpty()) {
+      throw new IllegalArgumentException("must be a command, such as rclone copyto {file} remote:lake/{path}");
+    }
+    for (String a : args) {
+      Matcher m = PLACEHOLDER.matcher(a);
+      while (m.find()) {
+        if (!PLACEHOLDERS.contains(m.group(1))) {
+          throw new IllegalArgumentException("has the unknown placeholder " + m.group()
+              + "; known are {file}, {path}, {name}, {day} and {host}");
+        }
+      }
+    }
+    return List.copyOf(args);
+  }
+
+  /** Splits at unquoted white space; quotes group and are dropped, as a shell's are. */
+  private static List<String> split(String command) {
     List<String> args = new ArrayList<>();
     StringBuilder arg = null;
     char quote = 0;
@@ -51,19 +69,7 @@ public final class CommandLineTemplate {
     if (arg != null) {
       args.add(arg.toString());
     }
-    if (args.isEmpty()) {
-      throw new IllegalArgumentException("must be a command, such as rclone copyto {file} remote:lake/{path}");
-    }
-    for (String a : args) {
-      Matcher m = PLACEHOLDER.matcher(a);
-      while (m.find()) {
-        if (!PLACEHOLDERS.contains(m.group(1))) {
-          throw new IllegalArgumentException("has the unknown placeholder " + m.group()
-              + "; known are {file}, {path}, {name}, {day} and {host}");
-        }
-      }
-    }
-    return List.copyOf(args);
+    return args;
   }
 
   /** The arguments with every placeholder replaced by its value. */

@@ -1,13 +1,6 @@
 package com.luka02.heartbeat.config;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.luka02.heartbeat.config.Config.ParquetLayout;
-import com.luka02.heartbeat.io.Json;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -50,49 +43,25 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** The JSON file's shape; every field is optional. */
-  @JsonIgnoreProperties(ignoreUnknown = false)
-  static final class FileConfig {
-    @JsonProperty String reportsDir;
-    @JsonProperty String stagingDb;
-    @JsonProperty String parquetDir;
-    @JsonProperty String summaryDir;
-    @JsonProperty String logDir;
-    @JsonProperty String zone;
-    @JsonProperty String rolloverTime;
-    @JsonProperty Integer retentionDays;
-    @JsonProperty Long maxFileBytes;
-    @JsonProperty Long settleMillis;
-    @JsonProperty Long incompleteGraceMillis;
-    @JsonProperty Long reconcileIntervalSeconds;
-    @JsonProperty Long cadenceSeconds;
-    @JsonProperty Integer port;
-    @JsonProperty String parquetLayout;
-    @JsonProperty String host;
-    @JsonProperty Long queryTimeoutSeconds;
-    @JsonProperty Integer queryMaxRows;
-    @JsonProperty String apiTokenFile;
-    @JsonProperty Boolean redact;
-    @JsonProperty java.util.List<String> redactPatterns;
-    @JsonProperty Double alertSilenceMultiple;
-    @JsonProperty Boolean alertOnCritical;
-    @JsonProperty String alertWebhookUrl;
-    @JsonProperty Long alertCheckSeconds;
-    @JsonProperty Boolean parquetProvenance;
-    @JsonProperty String onExport;
-    @JsonProperty Long onExportTimeoutSeconds;
-    @JsonProperty Integer duckdbMemoryLimitMb;
-    @JsonProperty Integer duckdbThreads;
-    @JsonProperty Integer querySlots;
-    @JsonProperty Integer queryMaxResultMb;
-  }
-
   /** Loads {@code configFile} (may be null) for {@code root}; throws {@link ConfigException} naming field, value and rule. */
   public static Config load(Path root, Path configFile) {
     Path absRoot = root.toAbsolutePath().normalize();
-    FileConfig f = configFile == null ? new FileConfig() : read(configFile);
+    ConfigFile f = configFile == null ? new ConfigFile() : ConfigFile.read(configFile);
     String source = configFile == null ? "defaults" : configFile.toString();
+    // Checked in this order, so that of several bad fields the same one is named first, as always.
+    Config.Builder config = Config.builder(absRoot);
+    timing(config, source, f);
+    serving(config, absRoot, source, f);
+    folders(config, absRoot, source, f);
+    return config
+        .alerting(alerting(source, f))
+        .sqlLimits(sqlLimits(source, f))
+        .lake(lake(source, f))
+        .build();
+  }
 
+  /** The zone, the rollover time, retention, the file size limit and the watcher's and checks' timing. */
+  private static void timing(Config.Builder config, String source, ConfigFile f) {
     ZoneId zone = f.zone == null ? ZoneId.systemDefault() : parseZone(source, f.zone);
     LocalTime rollover = parseTime(source, f.rolloverTime == null ? DEFAULT_ROLLOVER_TIME : f.rolloverTime);
     int retention = orDefault(f.retentionDays, DEFAULT_RETENTION_DAYS);
@@ -107,12 +76,23 @@ public final class ConfigLoader {
     require(reconcile >= 10, source, "reconcileIntervalSeconds", reconcile, "must be at least 10");
     long cadence = orDefault(f.cadenceSeconds, DEFAULT_CADENCE_SECONDS);
     require(cadence >= 1, source, "cadenceSeconds", cadence, "must be at least 1");
+    config.zone(zone)
+        .rolloverTime(rollover)
+        .retentionDays(retention)
+        .maxFileBytes(maxBytes)
+        .settle(Duration.ofMillis(settle))
+        .incompleteGrace(Duration.ofMillis(grace))
+        .reconcileInterval(Duration.ofSeconds(reconcile))
+        .cadence(Duration.ofSeconds(cadence));
+  }
+
+  /** The port, the Parquet layout and host, the query limits, the API token file and redaction. */
+  private static void serving(Config.Builder config, Path absRoot, String source, ConfigFile f) {
     int port = orDefault(f.port, DEFAULT_PORT);
     require(port >= 0 && port <= 65535, source, "port", port, "must be between 0 (any free port) and 65535");
     ParquetLayout layout = parseLayout(source, f.parquetLayout);
     String host = f.host == null ? localHostName() : f.host;
     require(host.matches("[A-Za-z0-9._-]+"), source, "host", host, "may contain only letters, digits, '.', '_' and '-'");
-
     long queryTimeout = orDefault(f.queryTimeoutSeconds, DEFAULT_QUERY_TIMEOUT_SECONDS);
     require(queryTimeout >= 1 && queryTimeout <= 3600, source, "queryTimeoutSeconds", queryTimeout,
         "must be between 1 and 3600");
@@ -126,36 +106,26 @@ public final class ConfigLoader {
     } catch (java.util.regex.PatternSyntaxException e) {
       throw invalid(source, "redactPatterns", e.getPattern(), "must be Java regular expressions: " + e.getDescription());
     }
-
-    return Config.builder(absRoot)
-        .reportsDir(dir(absRoot, source, "reportsDir", f.reportsDir, DEFAULT_REPORTS))
-        .stagingDb(f.stagingDb != null ? dir(absRoot, source, "stagingDb", f.stagingDb, DEFAULT_STAGING_DB)
-            : StagingLocation.settle(absRoot.resolve(DEFAULT_STAGING_DB), absRoot.resolve(LEGACY_STAGING_DB)))
-        .parquetDir(dir(absRoot, source, "parquetDir", f.parquetDir, DEFAULT_PARQUET))
-        .summaryDir(dir(absRoot, source, "summaryDir", f.summaryDir, DEFAULT_SUMMARIES))
-        .logDir(dir(absRoot, source, "logDir", f.logDir, DEFAULT_LOGS))
-        .zone(zone)
-        .rolloverTime(rollover)
-        .retentionDays(retention)
-        .maxFileBytes(maxBytes)
-        .settle(Duration.ofMillis(settle))
-        .incompleteGrace(Duration.ofMillis(grace))
-        .reconcileInterval(Duration.ofSeconds(reconcile))
-        .cadence(Duration.ofSeconds(cadence))
-        .port(port)
+    config.port(port)
         .layout(layout)
         .host(host)
         .queryTimeout(Duration.ofSeconds(queryTimeout))
         .queryMaxRows(maxRows)
         .apiTokenFile(tokenFile)
-        .redaction(redaction)
-        .alerting(alerting(source, f))
-        .sqlLimits(sqlLimits(source, f))
-        .lake(lake(source, f))
-        .build();
+        .redaction(redaction);
   }
 
-  private static Config.SqlLimits sqlLimits(String source, FileConfig f) {
+  /** The folders below the root; without {@code stagingDb}, the database moves from its old place if it must. */
+  private static void folders(Config.Builder config, Path absRoot, String source, ConfigFile f) {
+    config.reportsDir(dir(absRoot, source, "reportsDir", f.reportsDir, DEFAULT_REPORTS))
+        .stagingDb(f.stagingDb != null ? dir(absRoot, source, "stagingDb", f.stagingDb, DEFAULT_STAGING_DB)
+            : StagingLocation.settle(absRoot.resolve(DEFAULT_STAGING_DB), absRoot.resolve(LEGACY_STAGING_DB)))
+        .parquetDir(dir(absRoot, source, "parquetDir", f.parquetDir, DEFAULT_PARQUET))
+        .summaryDir(dir(absRoot, source, "summaryDir", f.summaryDir, DEFAULT_SUMMARIES))
+        .logDir(dir(absRoot, source, "logDir", f.logDir, DEFAULT_LOGS));
+  }
+
+  private static Config.SqlLimits sqlLimits(String source, ConfigFile f) {
     int memory = orDefault(f.duckdbMemoryLimitMb, DEFAULT_DUCKDB_MEMORY_LIMIT_MB);
     require(memory >= 128 && memory <= 1_048_576, source, "duckdbMemoryLimitMb", memory,
         "must be between 128 and 1048576 (MB)");
@@ -170,7 +140,7 @@ public final class ConfigLoader {
     return new Config.SqlLimits(memory, threads, slots, result);
   }
 
-  private static Config.Lake lake(String source, FileConfig f) {
+  private static Config.Lake lake(String source, ConfigFile f) {
     long timeout = orDefault(f.onExportTimeoutSeconds, DEFAULT_ON_EXPORT_TIMEOUT_SECONDS);
     require(timeout >= 1 && timeout <= 86_400, source, "onExportTimeoutSeconds", timeout, "must be between 1 and 86400");
     java.util.List<String> command = null;
@@ -184,7 +154,7 @@ public final class ConfigLoader {
     return new Config.Lake(orDefault(f.parquetProvenance, false), command, Duration.ofSeconds(timeout));
   }
 
-  private static Config.Alerting alerting(String source, FileConfig f) {
+  private static Config.Alerting alerting(String source, ConfigFile f) {
     double multiple = orDefault(f.alertSilenceMultiple, DEFAULT_ALERT_SILENCE_MULTIPLE);
     require(multiple >= 1.5 && multiple <= 1000, source, "alertSilenceMultiple", f.alertSilenceMultiple,
         "must be between 1.5 and 1000 (times cadenceSeconds)");
@@ -206,25 +176,6 @@ public final class ConfigLoader {
     }
     return new Config.Alerting(multiple, orDefault(f.alertOnCritical, DEFAULT_ALERT_ON_CRITICAL), webhook,
         Duration.ofSeconds(check));
-  }
-
-  private static FileConfig read(Path configFile) {
-    ObjectReader mapper = Json.mapper().readerFor(FileConfig.class).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    try {
-      FileConfig read = mapper.readValue(configFile.toFile());
-      if (read == null) {
-        throw new ConfigException(configFile + ": expected a JSON object of settings, found null");
-      }
-      return read;
-    } catch (UnrecognizedPropertyException e) {
-      throw ConfigErrors.unknownField(configFile, e);
-    } catch (JsonMappingException e) {
-      throw ConfigErrors.wrongType(configFile, e, FileConfig.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw ConfigErrors.syntax(configFile, e);
-    } catch (IOException e) {
-      throw new ConfigException(configFile + ": cannot read config: " + e.getMessage());
-    }
   }
 
   private static Path dir(Path root, String source, String field, String value, String fallback) {

@@ -158,20 +158,7 @@ public final class Rollover {
       ParquetCheck check = verify(tmp, previous == null ? day.stagedRows() : rows);
       faults.beforeRename(tmp);
       AtomicFiles.commit(tmp, target);
-      String sha = Sha256.of(target);
-      long bytes = Files.size(target);
-      long ms = (System.nanoTime() - start) / 1_000_000;
-      Instant now = clock.instant();
-      String rel = config.relative(target);
-      DayResult result = new DayResult(day.day(), check.rows(), rel, bytes, ms, null);
-      // The summary before the ledger: a day counts as exported only once both files are in place,
-      // so a summary that could not be written is retried with its day.
-      writeSummary(day.day(), now, result, sha, check, target);
-      store.recordExport(new ExportRecord(day.day(), check.rows(), rel, bytes, ms, now, sha,
-          day.stagedThrough() == null ? now : day.stagedThrough()), day.changedThrough());
-      log.info("rollover {}", result.describe());
-      exported.exported(day.day(), target);
-      return result;
+      return recorded(day, target, check, start);
     } catch (IOException | RuntimeException e) {
       return failed(day, start, e.getMessage() == null ? e.toString() : e.getMessage());
     } finally {
@@ -179,6 +166,24 @@ public final class Rollover {
         deleteQuietly(tmp);
       }
     }
+  }
+
+  /** Writes the day's summary, then records the export in the ledger and tells whoever waits for it. */
+  private DayResult recorded(DayExport day, Path target, ParquetCheck check, long start) throws IOException {
+    String sha = Sha256.of(target);
+    long bytes = Files.size(target);
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    Instant now = clock.instant();
+    String rel = config.relative(target);
+    DayResult result = new DayResult(day.day(), check.rows(), rel, bytes, ms, null);
+    // The summary before the ledger: a day counts as exported only once both files are in place,
+    // so a summary that could not be written is retried with its day.
+    writeSummary(day.day(), now, result, sha, check, target);
+    store.recordExport(new ExportRecord(day.day(), check.rows(), rel, bytes, ms, now, sha,
+        day.stagedThrough() == null ? now : day.stagedThrough()), day.changedThrough());
+    log.info("rollover {}", result.describe());
+    exported.exported(day.day(), target);
+    return result;
   }
 
   private ParquetCheck verify(Path tmp, long expectedRows) throws IOException {

@@ -6,7 +6,6 @@ import com.luka02.heartbeat.report.Check;
 import com.luka02.heartbeat.report.Heartbeat;
 import com.luka02.heartbeat.report.ReportFormatException;
 import com.luka02.heartbeat.report.ReportParser;
-import com.luka02.heartbeat.store.BulkLoad;
 import com.luka02.heartbeat.store.QuarantinedFile;
 import com.luka02.heartbeat.store.SeenFile;
 import com.luka02.heartbeat.store.StageCounts;
@@ -20,19 +19,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +44,6 @@ public final class Ingester {
   private static final int COMMIT_FILES = 32_768;
   /** A report dated further ahead than this is not believed. */
   private static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
-  private static final Pattern NAME_DATE = Pattern.compile("^heartbeat_(\\d{4}-\\d{2}-\\d{2})_");
   /** Conflict copies ("heartbeat_X 2.md") lose to the original when both hold one report. */
   private static final Comparator<StagedFile> PREFERRED = Comparator
       .comparingInt((StagedFile f) -> f.fileName().length())
@@ -100,161 +92,15 @@ public final class Ingester {
     return catchup(options, modifiedBefore, young, w -> { });
   }
 
-  /** As above, and hands the walk to {@code walked} before staging, for the quick check's index. */
+  /** As above, and hands the walk to {@code onWalk} before staging, for the quick check's index. */
   CatchupResult catchup(CatchupOptions options, Instant modifiedBefore, Consumer<Path> young,
       Consumer<ReportFiles.Walk> onWalk) throws IOException {
-    long start = System.nanoTime();
-    ReportFiles.Walk walk = ReportFiles.walk(config.reportsDir(), config.summaryDir());
-    onWalk.accept(walk);
-    long walked = System.nanoTime();
-    long ignored = walk.ignored();
-    Map<String, ReportFiles.Entry> regular = new HashMap<>();
-    for (ReportFiles.Entry e : walk.entries()) {
-      if (e.attrs().isRegularFile()) {
-        regular.put(config.relative(e.path()), e);
-      } else {
-        ignored++;
-        log.debug("{}: ignored, not a regular file", e.path());
-      }
-    }
-    StagingStore.Changes changes = changes(regular, options);
-    Map<String, SeenFile> seen = changes.changed();
-    long loaded = System.nanoTime();
-    List<ReportFiles.Entry> toRead = new ArrayList<>();
-    long inScope = 0;
-    for (Map.Entry<String, ReportFiles.Entry> r : regular.entrySet()) {
-      ReportFiles.Entry e = r.getValue();
-      if (options.since() != null && reportDay(e).isBefore(options.since())) {
-        continue;
-      }
-      inScope++;
-      if (!options.reparse() && !seen.containsKey(r.getKey())) {
-        continue; // size and mtime as recorded: not read
-      }
-      if (e.attrs().lastModifiedTime().toInstant().isAfter(modifiedBefore)) {
-        young.accept(e.path());
-      } else {
-        toRead.add(e);
-      }
-    }
-    sortByTime(toRead);
-    long unchanged = inScope - toRead.size();
-    long compared = System.nanoTime();
-    List<String> vanished = changes.vanished();
-    long[] counts = options.dryRun() ? dryRun(toRead, seen, options)
-        : new CatchupPipeline(this, store, config, clock, batch, commitFiles)
-            .run(toRead, seen, options.reparse());
-    store.forgetPaths(vanished);
-    long staged = System.nanoTime();
-    long forgotten = vanished.size();
-    CatchupResult result = new CatchupResult(walk.entries().size(), counts[0], counts[1], unchanged + counts[2],
-        ignored, counts[3], forgotten, (System.nanoTime() - start) / 1_000_000, options.dryRun());
-    log.info("catch-up of {}: {}", config.reportsDir(), result.describe());
-    log.debug("catch-up phases: walk {} ms, compare in store {} ms, select {} ms, read+stage {} ms, forget {} ms",
-        ms(walked - start), ms(loaded - walked), ms(compared - loaded), ms(staged - compared), ms(System.nanoTime() - staged));
-    return result;
+    return new Catchup(this, config, store, clock, batch, commitFiles).run(options, modifiedBefore, young, onWalk);
   }
 
-  /**
-   * What changed since the last catch-up. A store that never recorded a file (a first catch-up)
-   * needs no comparison: every file is new and none vanished.
-   */
-  private StagingStore.Changes changes(Map<String, ReportFiles.Entry> regular, CatchupOptions options) {
-    if (new BulkLoad(store).nothingSeen()) {
-      Map<String, SeenFile> all = new HashMap<>(regular.size() * 2);
-      regular.keySet().forEach(k -> all.put(k, null));
-      return new StagingStore.Changes(all, List.of());
-    }
-    return store.changes(regular.entrySet().stream()
-        .map(e -> new StagingStore.WalkedFile(e.getKey(), e.getValue().attrs().size(),
-            e.getValue().attrs().lastModifiedTime().toMillis()))
-        .toList(), options.since() == null && !options.dryRun());
-  }
-
-  /**
-   * Reports in time order, so that each day's rows sit together in the table: a rollover of one day
-   * then reads one day's worth, however much is staged. The name carries the time; a conflict copy
-   * ("heartbeat_X 2.md") follows its original, and equal names follow their paths, so that the file
-   * {@link #PREFERRED} puts first for a report is normally the first read.
-   */
-  private static void sortByTime(List<ReportFiles.Entry> files) {
-    record Keyed(long time, String key, ReportFiles.Entry entry) {}
-    List<Keyed> keyed = new ArrayList<>(files.size());
-    for (ReportFiles.Entry e : files) {
-      String path = e.path().toString(); // made once already, for the relative path
-      String name = path.substring(path.lastIndexOf(java.io.File.separatorChar) + 1);
-      String stem = name.endsWith(".md") ? name.substring(0, name.length() - 3) : name;
-      // One string compares as (stem, name length, path): NUL sorts before any character of a name.
-      keyed.add(new Keyed(nameTime(name), stem + '\0' + (char) name.length() + path, e));
-    }
-    // The time in the name decides almost every comparison: a year's sort took 0.6 s on strings alone.
-    keyed.sort(Comparator.comparingLong(Keyed::time).thenComparing(Keyed::key));
-    files.clear();
-    keyed.forEach(k -> files.add(k.entry()));
-  }
-
-  /**
-   * The monitor's name {@code heartbeat_YYYY-MM-DD_HH-MM-SS...} as the number YYYYMMDDHHMMSS, which
-   * orders as the name does; 0 for any other name (those sort first, by name).
-   */
+  /** The order a catch-up reads in (see {@link Catchup#nameTime}). */
   static long nameTime(String name) {
-    String shape = "heartbeat_0000-00-00_00-00-00";
-    if (name.length() < shape.length()) {
-      return 0;
-    }
-    long time = 0;
-    for (int i = "heartbeat_".length(); i < shape.length(); i++) {
-      char c = name.charAt(i);
-      if (shape.charAt(i) == '0') {
-        if (c < '0' || c > '9') {
-          return 0;
-        }
-        time = time * 10 + (c - '0');
-      } else if (c != shape.charAt(i)) {
-        return 0;
-      }
-    }
-    return name.startsWith("heartbeat_") ? time : 0;
-  }
-
-  /** Counts what a catch-up would do, in batches, writing nothing. */
-  private long[] dryRun(List<ReportFiles.Entry> toRead, Map<String, SeenFile> seen, CatchupOptions options) {
-    long[] counts = new long[4]; // added, updated, unchanged, quarantined
-    for (int from = 0; from < toRead.size(); from += BATCH) {
-      List<ReportFiles.Entry> batch = toRead.subList(from, Math.min(toRead.size(), from + BATCH));
-      List<Outcome> outcomes = batch.parallelStream().map(e -> examine(e.path(), e.attrs(), true)).toList();
-      tally(outcomes, seen, options, counts);
-    }
-    return counts;
-  }
-
-  private static long ms(long nanos) {
-    return nanos / 1_000_000;
-  }
-
-  private void tally(List<Outcome> outcomes, Map<String, SeenFile> seen, CatchupOptions options, long[] counts) {
-    List<StagedFile> parsed = new ArrayList<>();
-    List<QuarantinedFile> bad = new ArrayList<>();
-    for (Outcome o : outcomes) {
-      if (o instanceof Outcome.Parsed p) {
-        parsed.add(p.file());
-      } else if (o instanceof Outcome.Bad b) {
-        bad.add(b.file());
-      }
-    }
-    if (options.dryRun()) {
-      for (StagedFile f : parsed) {
-        SeenFile s = seen.get(f.path());
-        counts[s == null ? 0 : s.contentHash().equals(f.contentHash()) ? 2 : 1]++;
-      }
-      counts[3] += bad.size();
-      return;
-    }
-    StageCounts c = stage(parsed, bad, options.reparse());
-    counts[0] += c.inserted();
-    counts[1] += c.replaced();
-    counts[2] += c.unchanged();
-    counts[3] += c.quarantined();
+    return Catchup.nameTime(name);
   }
 
   /**
@@ -443,24 +289,5 @@ public final class Ingester {
     return new Outcome.Bad(new QuarantinedFile(rel, size, mtime, null,
         "too large: expected a report of at most " + config.maxFileBytes() + " bytes (maxFileBytes), found " + size
             + " bytes; not read", 0, null));
-  }
-
-  private LocalDate reportDay(ReportFiles.Entry e) {
-    LocalDate named = nameDate(e.path().getFileName().toString());
-    return named != null ? named
-        : LocalDate.ofInstant(Instant.ofEpochMilli(e.attrs().lastModifiedTime().toMillis()), config.zone());
-  }
-
-  /** The UTC date a heartbeat's name carries, or null when it has none. */
-  static LocalDate nameDate(String name) {
-    Matcher m = NAME_DATE.matcher(name);
-    if (m.find()) {
-      try {
-        return LocalDate.parse(m.group(1), DateTimeFormatter.ISO_LOCAL_DATE);
-      } catch (DateTimeParseException ignored) {
-        // No date after all.
-      }
-    }
-    return null;
   }
 }

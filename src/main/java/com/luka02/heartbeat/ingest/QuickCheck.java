@@ -169,21 +169,25 @@ public final class QuickCheck {
       paths.put(rel, e.getKey());
       ask.add(new StagingStore.WalkedFile(rel, a.size(), mtime));
     }
+    List<Found> changed = ask.isEmpty() ? List.of() : askStore(ask, paths, now);
+    return new Look(List.copyOf(changed), listed, checked, false);
+  }
+
+  /** The files the store has not seen as they are; the others are confirmed, or forgotten once no longer recent. */
+  private List<Found> askStore(List<StagingStore.WalkedFile> ask, Map<String, Path> paths, Instant now) {
     List<Found> changed = new ArrayList<>();
-    if (!ask.isEmpty()) {
-      Set<String> differ = store.changes(ask, false).changed().keySet();
-      for (StagingStore.WalkedFile w : ask) {
-        Path p = paths.get(w.path());
-        if (differ.contains(w.path())) {
-          changed.add(new Found(p, Instant.ofEpochMilli(w.mtimeMs())));
-        } else if (isRecent(w.mtimeMs(), now)) {
-          recent.put(p, new Stamp(w.size(), w.mtimeMs(), true));
-        } else {
-          recent.remove(p);
-        }
+    Set<String> differ = store.changes(ask, false).changed().keySet();
+    for (StagingStore.WalkedFile w : ask) {
+      Path p = paths.get(w.path());
+      if (differ.contains(w.path())) {
+        changed.add(new Found(p, Instant.ofEpochMilli(w.mtimeMs())));
+      } else if (isRecent(w.mtimeMs(), now)) {
+        recent.put(p, new Stamp(w.size(), w.mtimeMs(), true));
+      } else {
+        recent.remove(p);
       }
     }
-    return new Look(List.copyOf(changed), listed, checked, false);
+    return changed;
   }
 
   private Known known(ReportFiles.Folder f, Instant now) {
@@ -197,7 +201,7 @@ public final class QuickCheck {
 
   /** Names carry their UTC time; one without a readable date is always looked at. */
   private static boolean recentlyNamed(String name, LocalDate recentDay) {
-    LocalDate day = Ingester.nameDate(name);
+    LocalDate day = Catchup.nameDate(name);
     return day == null || !day.isBefore(recentDay);
   }
 

@@ -92,40 +92,56 @@ final class Webhook implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();
     for (int attempt = 0; ; attempt++) {
-      Duration wait;
-      try {
-        HttpResponse<String> res = client.send(request, HttpResponse.BodyHandlers.ofString());
-        int code = res.statusCode();
-        if (code / 100 == 2) {
-          delivered.accept(true);
-          return;
-        }
-        String why = "HTTP " + code + " " + excerpt(res.body());
-        if (code != 429 && code / 100 != 5) {
-          log.warn("webhook to {} refused the alert ({}); not retrying", url.getHost(), why);
-          delivered.accept(false);
-          return;
-        }
-        wait = attempt < backoff.size() ? max(backoff.get(attempt), retryAfter(res)) : null;
-        log.warn("webhook to {}: attempt {} failed ({})", url.getHost(), attempt + 1, why);
-      } catch (IOException e) {
-        wait = attempt < backoff.size() ? backoff.get(attempt) : null;
-        log.warn("webhook to {}: attempt {} failed ({})", url.getHost(), attempt + 1, e.toString());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        delivered.accept(false);
+      Next next = tryOnce(request, attempt);
+      if (next.done()) {
+        delivered.accept(next.delivered());
         return;
       }
-      if (wait == null) {
-        log.warn("webhook to {}: giving up after {} attempts; the alert is in the log only", url.getHost(), attempt + 1);
-        delivered.accept(false);
-        return;
-      }
-      if (!pause(wait)) {
+      if (!pause(next.delay())) {
         delivered.accept(false);
         return;
       }
     }
+  }
+
+  /** What an attempt leaves to do: nothing (the alert delivered or not), or another try after {@code delay}. */
+  private record Next(boolean delivered, Duration delay) {
+    static final Next DELIVERED = new Next(true, null);
+    static final Next FAILED = new Next(false, null);
+
+    boolean done() {
+      return delay == null;
+    }
+  }
+
+  /** Sends once; a refusal is final, while a 429, a 5xx or an I/O failure is retried while backoff lasts. */
+  private Next tryOnce(HttpRequest request, int attempt) {
+    Duration wait;
+    try {
+      HttpResponse<String> res = client.send(request, HttpResponse.BodyHandlers.ofString());
+      int code = res.statusCode();
+      if (code / 100 == 2) {
+        return Next.DELIVERED;
+      }
+      String why = "HTTP " + code + " " + excerpt(res.body());
+      if (code != 429 && code / 100 != 5) {
+        log.warn("webhook to {} refused the alert ({}); not retrying", url.getHost(), why);
+        return Next.FAILED;
+      }
+      wait = attempt < backoff.size() ? max(backoff.get(attempt), retryAfter(res)) : null;
+      log.warn("webhook to {}: attempt {} failed ({})", url.getHost(), attempt + 1, why);
+    } catch (IOException e) {
+      wait = attempt < backoff.size() ? backoff.get(attempt) : null;
+      log.warn("webhook to {}: attempt {} failed ({})", url.getHost(), attempt + 1, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Next.FAILED;
+    }
+    if (wait == null) {
+      log.warn("webhook to {}: giving up after {} attempts; the alert is in the log only", url.getHost(), attempt + 1);
+      return Next.FAILED;
+    }
+    return new Next(false, wait);
   }
 
   /** Waits {@code wait} before the next attempt; false when the agent stops meanwhile. */

@@ -54,6 +54,20 @@ public final class ReportParser {
   private static Heartbeat parse(String text, Instant notAfter) throws ReportFormatException {
     String[] lines = text.replace("\r\n", "\n").split("\n", -1);
     int headerEnd = headerEnd(lines);
+    Header header = header(lines, headerEnd, notAfter);
+    Body body = body(lines, headerEnd);
+    return new Heartbeat(header.timestamp(), header.status(), header.durationMs(), List.copyOf(body.checks()),
+        body.summary(), body.complete());
+  }
+
+  /** What the header says: when, how it went and how long it took. */
+  private record Header(Instant timestamp, Status status, Integer durationMs) {}
+
+  /** What follows the header: the checks by section, the summary and whether the closing line came. */
+  private record Body(List<Check> checks, String summary, boolean complete) {}
+
+  /** Reads lines 1 to {@code headerEnd}; a timestamp and a status are required, the duration is not. */
+  private static Header header(String[] lines, int headerEnd, Instant notAfter) throws ReportFormatException {
     Instant timestamp = null;
     Status status = null;
     Integer duration = null;
@@ -84,6 +98,10 @@ public final class ReportParser {
           "expected a '**Status:** <emoji> HEALTHY|WARNINGS|CRITICAL' line in the header (lines 1-"
               + headerEnd + "), found none");
     }
+    return new Header(timestamp, status, duration);
+  }
+
+  private static Body body(String[] lines, int headerEnd) {
     List<Check> checks = new ArrayList<>();
     String summary = null;
     boolean complete = false;
@@ -93,35 +111,39 @@ public final class ReportParser {
       String line = lines[i];
       if (line.startsWith("### ")) {
         section = line.substring(4).trim();
-        continue;
-      }
-      if (line.startsWith("## ")) {
+      } else if (line.startsWith("## ")) {
         heading2 = line.substring(3).trim();
         section = null;
-        continue;
-      }
-      if (line.startsWith(FOOTER_PREFIX)) {
+      } else if (line.startsWith(FOOTER_PREFIX)) {
         // Whole only with its closing '*': a file cut inside this line is still being written.
         complete = line.strip().length() > FOOTER_PREFIX.length() && line.strip().endsWith("*");
-        continue;
-      }
-      if (section != null) {
-        int labelEnd = labelEnd(line);
-        if (labelEnd > 0) {
-          int end = messageEnd(lines, i + 1);
-          int from = labelEnd + LABEL_END.length();
-          if (from < line.length() && Character.isWhitespace(line.charAt(from))) {
-            from++;
-          }
-          String message = joinMessage(line.substring(from), lines, i + 1, end);
-          checks.add(check(section, line.substring(BULLET_START.length(), labelEnd).trim(), message));
-          i = end - 1;
-        }
+      } else if (section != null) {
+        i = addCheck(lines, i, section, checks);
       } else if ("Summary".equals(heading2) && summary == null && !line.isBlank() && !line.equals("---")) {
         summary = line.trim();
       }
     }
-    return new Heartbeat(timestamp, status, duration, List.copyOf(checks), summary, complete);
+    return new Body(checks, summary, complete);
+  }
+
+  /**
+   * Adds the check whose bullet is line {@code i}, if it is one, with its message's continuation lines;
+   * returns the index of the check's last line.
+   */
+  private static int addCheck(String[] lines, int i, String section, List<Check> checks) {
+    String line = lines[i];
+    int labelEnd = labelEnd(line);
+    if (labelEnd <= 0) {
+      return i;
+    }
+    int end = messageEnd(lines, i + 1);
+    int from = labelEnd + LABEL_END.length();
+    if (from < line.length() && Character.isWhitespace(line.charAt(from))) {
+      from++;
+    }
+    String message = joinMessage(line.substring(from), lines, i + 1, end);
+    checks.add(check(section, line.substring(BULLET_START.length(), labelEnd).trim(), message));
+    return end - 1;
   }
 
   private static String decode(byte[] bytes) throws ReportFormatException {
