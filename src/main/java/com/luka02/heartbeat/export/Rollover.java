@@ -263,7 +263,7 @@ public final class Rollover {
       }
       try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp-*")) {
         for (Path f : files) {
-          if (AtomicFiles.isTemp(f)) {
+          if (AtomicFiles.isLeftBehind(f)) {
             Files.deleteIfExists(f);
             log.info("removed {} left by an interrupted rollover", f);
           }

@@ -29,6 +29,14 @@ public final class AtomicFiles {
     return n.startsWith(".") && n.contains(".tmp-");
   }
 
+  /**
+   * A temporary file another process left behind (a crash): never one this process is writing, such
+   * as {@code agent.json}'s while the start-up rollover cleans the same folder.
+   */
+  public static boolean isLeftBehind(Path p) {
+    return isTemp(p) && !p.getFileName().toString().endsWith(".tmp-" + ProcessHandle.current().pid());
+  }
+
   public static void writeString(Path target, String content) throws IOException {
     write(target, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
   }

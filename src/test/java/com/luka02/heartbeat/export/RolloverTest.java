@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.luka02.heartbeat.io.AtomicFiles;
 import com.luka02.heartbeat.store.ExportRecord;
 import com.luka02.heartbeat.store.StagingStore;
 import java.io.IOException;
@@ -360,6 +361,25 @@ class RolloverTest {
       assertFalse(Files.exists(leftParquet));
       assertFalse(Files.exists(leftSummary));
       assertEquals(2, parquetRows(f.flatParquet(DAY)));
+    }
+  }
+
+  /** The start-up rollover cleans g/state while the agent writes agent.json there through a temporary file. */
+  @Test
+  void aTemporaryFileThisProcessIsWriting_isLeftAlone() throws Exception {
+    try (Fixture f = Fixture.create(dir, at(DAY.plusDays(1), "09:00"))) {
+      f.heartbeats(DAY, "ok", "ok");
+      f.stage();
+      Path state = f.config.stagingDb().getParent();
+      Path ours = AtomicFiles.tempFor(state.resolve("agent.json"));
+      Path crashed = state.resolve(".agent.json.tmp-99999");
+      Files.writeString(ours, "{\"pid\": ");
+      Files.writeString(crashed, "{\"pid\": ");
+
+      f.rollover().runDue();
+
+      assertTrue(Files.exists(ours), "in flight: " + ours);
+      assertFalse(Files.exists(crashed), "left by a crash: " + crashed);
     }
   }
 
