@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.http.spi.JettyHttpServer;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -119,9 +121,18 @@ public final class ApiServer {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
+    // SQL travels in the query string: room for a long statement (Jetty's default is 8 KiB).
+    http.setRequestHeaderSize(64 * 1024);
     Server jetty = new Server(threads);
     jetty.setHandler(new EmptyOriginRefused(new ContextHandlerCollection()));
     jetty.setErrorHandler(ApiServer::refuseMalformed);
+    // Our own connector, with the settings above: the provider's bind uses a connector already on the
+    // port, where one it made itself would ignore them.
+    ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
+    connector.setPort(port);
+    connector.setAcceptQueueSize(16);
+    jetty.addConnector(connector);
     HttpServer server = new JettyHttpServer(jetty, false, http);
     try {
       server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
@@ -133,13 +144,14 @@ public final class ApiServer {
   }
 
   /**
-   * A request Jetty refuses before any route sees it (a malformed request line or {@code Host}):
+   * A request Jetty refuses before any route sees it (a malformed request line or {@code Host}, a URL
+   * over the header limit):
    * the same JSON error body as every other refusal, never an HTML page.
    */
   private static boolean refuseMalformed(Request request, Response response, Callback callback) throws IOException {
     Object why = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
-    byte[] body = Json.mapper().writeValueAsBytes(Map.of("error",
-        "expected an HTTP/1.1 request to 127.0.0.1 with a well-formed Host header: " + (why == null ? "bad request" : why)));
+    byte[] body = Json.mapper().writeValueAsBytes(Map.of("error", (why == null ? "bad request" : why)
+        + ": expected an HTTP/1.1 request to 127.0.0.1 with one well-formed Host header and a URL under 64 KiB"));
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.write(true, ByteBuffer.wrap(body), callback);
     return true;

@@ -147,6 +147,18 @@ class AgentTest {
     assertEquals(71, rows.get(0).get("duration_ms").asInt());
   }
 
+  /** SQL travels in the query string: a statement of 20 KB is answered, not refused by the server's header limit. */
+  @Test
+  void aLongStatementIsAnswered() throws Exception {
+    String sql = "SELECT 1 AS one -- " + "x".repeat(20_000);
+
+    HttpResponse<String> res = get("/query?sql=" + URLEncoder.encode(sql, StandardCharsets.UTF_8));
+
+    assertEquals(200, res.statusCode(), res.body());
+    assertEquals("[{\"one\":1}]", res.body().strip());
+    assertEquals(java.util.Optional.empty(), res.headers().firstValue("Server"), "no header names the server software");
+  }
+
   @Test
   void queryThatWritesIsRefusedWith400() throws Exception {
     HttpResponse<String> res = get("/query?sql=" + URLEncoder.encode("DELETE FROM heartbeats", StandardCharsets.UTF_8));
