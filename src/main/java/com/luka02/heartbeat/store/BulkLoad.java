@@ -43,8 +43,8 @@ public final class BulkLoad {
   private static final JsonFactory JSON = new JsonFactory();
 
   /**
-   * The {@code checks} column as {@link StagingStore#checksJson} writes it, through Jackson's streaming
-   * writer: the same text, without the object mapper's per-value dispatch (a tenth of a catch-up's reading).
+   * The {@code checks} column, for the appender and the CSV load alike: the shared mapper's text,
+   * written through Jackson's streaming writer without its per-value dispatch (a tenth of a catch-up's reading).
    */
   static String checksJson(List<Check> checks) {
     StringWriter out = new StringWriter(96 * checks.size() + 2);

@@ -1,7 +1,7 @@
 package com.luka02.heartbeat.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.luka02.heartbeat.io.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,8 +49,6 @@ public final class ReadOnlySql {
   /** The first word, for the message only: the decision is DuckDB's, the wording is ours. */
   private static final Pattern FIRST_WORD =
       Pattern.compile("\\A(?:\\s|--[^\\n]*(?:\\n|\\z)|/\\*(?s:.*?)\\*/)*([A-Za-z_]+)");
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private ReadOnlySql() {}
 
   /** Null when DuckDB parses {@code sql} as one read-only SELECT; otherwise why not, for a 400 answer. */
@@ -77,7 +75,7 @@ public final class ReadOnlySql {
       ps.setString(1, sql);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return JSON.readTree(rs.getString(1));
+        return Json.mapper().readTree(rs.getString(1));
       }
     } catch (SQLException | java.io.IOException e) {
       throw new QueryException("cannot check the statement: " + e.getMessage(), e);

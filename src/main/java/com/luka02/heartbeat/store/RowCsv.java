@@ -1,8 +1,5 @@
 package com.luka02.heartbeat.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.luka02.heartbeat.report.Check;
 import com.luka02.heartbeat.report.Heartbeat;
 import com.luka02.heartbeat.report.Status;
 import com.luka02.heartbeat.store.Columns.Column;
@@ -17,10 +14,6 @@ import java.util.List;
  */
 final class RowCsv {
   /** Made on first use: setting up the mapper costs a command that stages nothing (a warm catch-up) ~0.2 s. */
-  private static final class Mapper {
-    static final ObjectMapper JSON = new ObjectMapper();
-  }
-
   private RowCsv() {}
 
   /**
@@ -39,14 +32,6 @@ final class RowCsv {
     return sb.append('}').toString();
   }
 
-  static String checksJson(List<Check> checks) {
-    try {
-      return Mapper.JSON.writeValueAsString(checks);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("checks are plain strings and cannot fail to serialise", e);
-    }
-  }
-
   /** One CSV line, newline included. Safe to call from many threads. */
   static String line(StagedFile f, OffsetDateTime ingestedAt) {
     Heartbeat h = f.heartbeat();
@@ -61,7 +46,7 @@ final class RowCsv {
     field(sb, Status.wireOrNull(h.sectionStatus("API Endpoints")));
     field(sb, h.launchAgent(Heartbeat.OPTIMIZER_AGENT));
     field(sb, h.launchAgent(Heartbeat.DIGEST_AGENT));
-    field(sb, checksJson(h.checks()));
+    field(sb, BulkLoad.checksJson(h.checks())); // the one writer of the column, as the appender writes it
     field(sb, h.summary());
     field(sb, f.path());
     field(sb, f.contentHash());
