@@ -150,11 +150,15 @@ public final class ApiServer {
    */
   private static boolean refuseMalformed(Request request, Response response, Callback callback) throws IOException {
     Object why = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
-    byte[] body = Json.mapper().writeValueAsBytes(Map.of("error", (why == null ? "bad request" : why)
-        + ": expected an HTTP/1.1 request to 127.0.0.1 with one well-formed Host header and a URL under 64 KiB"));
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.write(true, ByteBuffer.wrap(body), callback);
+    writeError(response, callback, (why == null ? "bad request" : why)
+        + ": expected an HTTP/1.1 request to 127.0.0.1 with one well-formed Host header and a URL under 64 KiB");
     return true;
+  }
+
+  /** A refusal's JSON body, {@code {"error": ...}}, as every route's refusals have, at the status already set. */
+  private static void writeError(Response response, Callback callback, String message) throws IOException {
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.write(true, ByteBuffer.wrap(Json.mapper().writeValueAsBytes(Map.of("error", message))), callback);
   }
 
   /**
@@ -170,11 +174,9 @@ public final class ApiServer {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
       HttpField origin = request.getHeaders().getField(HttpHeader.ORIGIN);
       if (origin != null && origin.getValue().isBlank()) {
-        byte[] body = Json.mapper().writeValueAsBytes(Map.of("error", "refused a request from the origin '': expected"
-            + " no Origin or http://" + request.getHttpURI().getAuthority() + " (the agent's own page)"));
         response.setStatus(403);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(body), callback);
+        writeError(response, callback, "refused a request from the origin '': expected no Origin or http://"
+            + request.getHttpURI().getAuthority() + " (the agent's own page)");
         return true;
       }
       return super.handle(request, response, callback);
