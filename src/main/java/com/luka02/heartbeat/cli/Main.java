@@ -77,6 +77,7 @@ public final class Main {
 
   /** As {@link #execute(String...)}, with error messages to {@code err} (null: standard error). */
   static int execute(java.io.PrintWriter err, String... args) {
+    Warmup.begin(args);
     CommandLine cli = new CommandLine(new Main());
     Subcommands.register(cli, args);
     if (err != null) {

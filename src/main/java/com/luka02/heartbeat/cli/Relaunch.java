@@ -23,12 +23,14 @@ final class Relaunch {
   /**
    * The agent's JVM settings; the service units use the same. See README, "Memory": a small heap
    * grown only as needed and handed back after a collection; no 50 ms performance-counter sampling
-   * (it was the idle JVM's largest cost); idle monitors deflated every 10 s instead of 4 times a second.
+   * (it was the idle JVM's largest cost); idle monitors deflated every 10 s instead of 4 times a second;
+   * the client compiler alone: an agent that waits for a report every 5 minutes gains nothing from C2,
+   * whose compilations were the idle agent's largest cost after start-up.
    */
   static final List<String> AGENT_JVM_OPTIONS = List.of(
       "-Xms16m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
       "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions", "-XX:AsyncDeflationInterval=10000",
-      "-XX:GuaranteedSafepointInterval=0", "-XX:-ShrinkHeapInSteps");
+      "-XX:GuaranteedSafepointInterval=0", "-XX:-ShrinkHeapInSteps", "-XX:TieredStopAtLevel=1");
   /**
    * A catch-up's JVM settings: a batch job of a few seconds that must stay below the old exporter's
    * memory. The client compiler alone: C2 spent 5-6 s of CPU compiling what a catch-up runs once
@@ -37,6 +39,16 @@ final class Relaunch {
    */
   static final List<String> CATCHUP_JVM_OPTIONS = List.of(
       "-Xms16m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+  /**
+   * The settings of the other commands that open the store ({@code rollover}, {@code recover}, a
+   * catch-up of what changed): work of a second or less, most of it the JVM's start. The client
+   * compiler alone spends a fraction of the CPU C2 spends compiling start-up code that runs once; a
+   * {@code rollover --date} of one day took 1.05-1.18 s plainly and 0.70-0.81 s so, relaunch included.
+   */
+  static final List<String> COMMAND_JVM_OPTIONS = List.of(
+      "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData");
+  /** The commands given {@link #COMMAND_JVM_OPTIONS}. */
+  private static final Set<String> STORE_COMMANDS = Set.of("catchup", "rollover", "recover");
   /** Set on the relaunched JVM, so that it never relaunches again. */
   static final String MARKER = "heartbeat.relaunched";
   private static final Set<String> VALUED_OPTIONS = Set.of("--root", "--config");
@@ -56,13 +68,15 @@ final class Relaunch {
     if ("run".equals(command)) {
       return AGENT_JVM_OPTIONS;
     }
-    return "catchup".equals(command) && readsEverything(args) ? CATCHUP_JVM_OPTIONS : null;
+    if ("catchup".equals(command) && readsEverything(args)) {
+      return CATCHUP_JVM_OPTIONS;
+    }
+    return command != null && STORE_COMMANDS.contains(command) ? COMMAND_JVM_OPTIONS : null;
   }
 
   /**
    * Whether a catch-up will read the whole tree: the first one (no store yet where the root keeps it)
-   * or a {@code --reparse}. Only then is a second JVM start worth its cost: a catch-up of what changed
-   * reads a few files and is done sooner without it.
+   * or a {@code --reparse}. Only then does it need the larger heap of {@link #CATCHUP_JVM_OPTIONS}.
    */
   private static boolean readsEverything(String[] args) {
     Path root = Path.of(System.getProperty("user.dir"));

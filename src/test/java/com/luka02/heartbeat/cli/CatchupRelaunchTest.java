@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A plain {@code catchup} gets a batch job's JVM settings; commands that only talk to the agent run as started. */
+/**
+ * A plain {@code catchup} that reads everything gets a batch job's JVM settings, the other commands
+ * that open the store a short command's; commands that only talk to the agent run as started.
+ */
 class CatchupRelaunchTest {
   @Test
   void catchupGetsItsOwnSettingsAndRunKeepsTheAgents() {
@@ -18,18 +21,22 @@ class CatchupRelaunchTest {
     assertEquals(Relaunch.AGENT_JVM_OPTIONS, Relaunch.optionsFor(new String[] {"run", "--port", "0"}));
     assertNull(Relaunch.optionsFor(new String[] {"--config", "c.json", "query", "SELECT 1"}));
     assertNull(Relaunch.optionsFor(new String[] {"status"}));
+    assertNull(Relaunch.optionsFor(new String[] {"--help"}), "no command");
+    assertNull(Relaunch.optionsFor(new String[0]), "no arguments");
+    assertEquals(Relaunch.COMMAND_JVM_OPTIONS, Relaunch.optionsFor(new String[] {"rollover", "--date", "2026-11-26"}));
+    assertEquals(Relaunch.COMMAND_JVM_OPTIONS, Relaunch.optionsFor(new String[] {"--root", "r", "recover"}));
   }
 
   @Test
-  void aCatchupOfWhatChangedRunsAsStarted_theFirstOrAReparseGetsTheBatchSettings(@TempDir Path root) throws IOException {
+  void aCatchupOfWhatChangedGetsTheCommandSettings_theFirstOrAReparseTheBatchSettings(@TempDir Path root) throws IOException {
     String[] plain = {"--root", root.toString(), "catchup"};
     assertEquals(Relaunch.CATCHUP_JVM_OPTIONS, Relaunch.optionsFor(plain), "no store yet: the first catch-up");
 
     Files.createDirectories(root.resolve("g/state"));
     Files.writeString(root.resolve("g/state/staging.duckdb"), "");
 
-    assertNull(Relaunch.optionsFor(plain), "a store: only what changed is read");
-    assertNull(Relaunch.optionsFor(new String[] {"--root=" + root, "catchup"}));
+    assertEquals(Relaunch.COMMAND_JVM_OPTIONS, Relaunch.optionsFor(plain), "a store: only what changed is read");
+    assertEquals(Relaunch.COMMAND_JVM_OPTIONS, Relaunch.optionsFor(new String[] {"--root=" + root, "catchup"}));
     assertEquals(Relaunch.CATCHUP_JVM_OPTIONS, Relaunch.optionsFor(new String[] {"--root", root.toString(), "catchup", "--reparse"}));
   }
 
@@ -37,5 +44,12 @@ class CatchupRelaunchTest {
   void catchupSettingsCapTheHeapWithTheSerialCollector() {
     assertTrue(Relaunch.CATCHUP_JVM_OPTIONS.stream().anyMatch(o -> o.startsWith("-Xmx")));
     assertTrue(Relaunch.CATCHUP_JVM_OPTIONS.contains("-XX:+UseSerialGC"));
+  }
+
+  @Test
+  void everyRelaunchedJvmUsesTheClientCompilerAlone() {
+    for (var options : java.util.List.of(Relaunch.AGENT_JVM_OPTIONS, Relaunch.CATCHUP_JVM_OPTIONS, Relaunch.COMMAND_JVM_OPTIONS)) {
+      assertTrue(options.contains("-XX:TieredStopAtLevel=1"), options.toString());
+    }
   }
 }
