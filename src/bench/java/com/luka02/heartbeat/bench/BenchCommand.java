@@ -75,6 +75,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "The day-in-the-life window per tree, a multiple of --day-interval and of 30 (default: ${DEFAULT-VALUE}).")
   int daySeconds;
 
+  @Option(names = "--day-settle-seconds", defaultValue = "300", paramLabel = "S",
+      description = "How long the day-in-the-life agent settles after its start-up work before the window"
+          + " (default: ${DEFAULT-VALUE}).")
+  int daySettleSeconds;
+
   @Option(names = "--day-interval", defaultValue = "300", paramLabel = "S",
       description = "reconcileIntervalSeconds of the day-in-the-life agent; below 300 the figure is an upper bound"
           + " (default: ${DEFAULT-VALUE}).")
@@ -165,8 +170,9 @@ public final class BenchCommand implements Callable<Integer> {
     require(idleSeconds >= 1, "--idle-seconds", idleSeconds, "must be at least 1");
     require(repeat >= 1, "--repeat", repeat, "must be at least 1");
     require(dayInterval >= 10, "--day-interval", dayInterval, "must be at least 10 (the config's minimum)");
-    require(daySeconds >= dayInterval && daySeconds % dayInterval == 0 && daySeconds % 30 == 0, "--day-seconds",
-        daySeconds, "must be a multiple of --day-interval (" + dayInterval + ") and of 30: whole cycles of every task");
+    require(daySettleSeconds >= 0, "--day-settle-seconds", daySettleSeconds, "must be at least 0");
+    require(daySeconds >= dayInterval && daySeconds % dayInterval == 0 && daySeconds % 60 == 0, "--day-seconds",
+        daySeconds, "must be a multiple of --day-interval (" + dayInterval + ") and of 60: whole cycles of every task");
   }
 
   private void require(boolean ok, String option, Object value, String rule) {
@@ -252,13 +258,13 @@ public final class BenchCommand implements Callable<Integer> {
     if (selected.stream().anyMatch(m -> Set.of("rollover", "idle", "latency", "sustain").contains(m))) {
       // Before the agent on the year: its latency and sustain runs add reports to the tree.
       if (selected.contains("day")) {
-        bench.attempt("day in the life", () -> DayInTheLife.run(bench, daySeconds, dayInterval));
+        bench.attempt("day in the life", () -> DayInTheLife.run(bench, daySeconds, daySettleSeconds, dayInterval));
       }
       AgentBench.Options options =
           new AgentBench.Options(idleSeconds, latencyReports, latencyRate, sustainSeconds, sustainRate);
       bench.attempt("agent on the year", () -> new AgentBench(bench, options, rollover).run(selected));
     } else if (selected.contains("day")) {
-      bench.attempt("day in the life", () -> DayInTheLife.run(bench, daySeconds, dayInterval));
+      bench.attempt("day in the life", () -> DayInTheLife.run(bench, daySeconds, daySettleSeconds, dayInterval));
     }
     run.put("finished", Instant.now().toString());
     run.put("loadAverageAtEnd", Machine.loadAverage());

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements Backend {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
-  private static final Duration ROLLOVER_TICK = Duration.ofSeconds(30);
+  private static final Duration ROLLOVER_TICK = Duration.ofSeconds(60);
   private static final Duration ROLLOVER_RETRY = Duration.ofMinutes(5);
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
 

@@ -38,7 +38,7 @@ public final class ConfigLoader {
   public static final int DEFAULT_QUERY_MAX_RESULT_MB = 16;
   public static final double DEFAULT_ALERT_SILENCE_MULTIPLE = 3;
   public static final boolean DEFAULT_ALERT_ON_CRITICAL = true;
-  public static final long DEFAULT_ALERT_CHECK_SECONDS = 30;
+  public static final long DEFAULT_ALERT_CHECK_SECONDS = 60;
   public static final long DEFAULT_ON_EXPORT_TIMEOUT_SECONDS = 600;
 
   private ConfigLoader() {}

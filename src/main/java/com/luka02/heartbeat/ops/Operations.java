@@ -45,7 +45,7 @@ public final class Operations implements StageListener, AutoCloseable {
    * A write this recent proves the store writable. A commit to disk is most of an idle agent's work,
    * and staging failures are told by staging itself, so an idle agent proves it only this often.
    */
-  private static final Duration PROBE_EVERY = Duration.ofMinutes(10);
+  private static final Duration PROBE_EVERY = Duration.ofMinutes(30);
 
   private final Config config;
   private final StagingStore store;

@@ -30,7 +30,7 @@ class AlertConfigTest {
     assertEquals(3.0, a.silenceMultiple());
     assertEquals(true, a.onCritical());
     assertNull(a.webhookUrl());
-    assertEquals(Duration.ofSeconds(30), a.checkInterval());
+    assertEquals(Duration.ofSeconds(60), a.checkInterval());
   }
 
   @Test

@@ -59,7 +59,7 @@ class LaunchdFilesTest {
         Map<String, Object> plist = renderPlist(root);
 
         assertEquals(LABEL, plist.get("Label"));
-        assertEquals(List.of(JAVA, "-Xms16m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions", "-XX:AsyncDeflationInterval=10000", "-XX:GuaranteedSafepointInterval=0", "-XX:-ShrinkHeapInSteps", "-jar", JAR, "--root", root.toString(), "run"),
+        assertEquals(List.of(JAVA, "-Xms16m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions", "-XX:AsyncDeflationInterval=10000", "-XX:GuaranteedSafepointInterval=0", "-XX:-ShrinkHeapInSteps", "-XX:TieredStopAtLevel=1", "-jar", JAR, "--root", root.toString(), "run"),
                 plist.get("ProgramArguments"));
         assertEquals(true, plist.get("RunAtLoad"));
         assertEquals(Map.of("SuccessfulExit", false), plist.get("KeepAlive"));
