@@ -39,9 +39,11 @@ public final class Ingester {
   private static final int BATCH = 1024;
   /**
    * Files staged in one transaction: each commit costs DuckDB a write of the log and a checkpoint,
-   * while the uncommitted rows are held in its memory (bounded by its memory limit).
+   * while the uncommitted rows are held in its memory (bounded by its memory limit), and the staged
+   * files wait in the JVM for the listeners told after the commit. A year's cold catch-up took the
+   * same time with 32,768 and 8,192 (6.6-7.0 s), with a peak RSS of 500-525 MB against 465-480 MB.
    */
-  private static final int COMMIT_FILES = 32_768;
+  private static final int COMMIT_FILES = 8_192;
   /** A report dated further ahead than this is not believed. */
   private static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
   /** Conflict copies ("heartbeat_X 2.md") lose to the original when both hold one report. */
