@@ -74,6 +74,10 @@ final class AgentChild implements AutoCloseable {
     return child.now();
   }
 
+  long pid() {
+    return child.pid();
+  }
+
   /** Rows of a read-only query, as JSON objects. */
   JsonNode query(String sql) throws IOException, InterruptedException {
     return send("GET", "/query?sql=" + URLEncoder.encode(sql, StandardCharsets.UTF_8), Duration.ofSeconds(30));

@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  * <p>The agent runs as the README starts it, on a tree nothing writes to. Once its start-up work is
  * done it is left to settle (the JIT compiles what the periodic tasks run, once per start), then
  * watched for a window that holds whole cycles of every periodic task (the periodic check, the
- * one-minute alert check and rollover tick). Its CPU (user + sys, from /proc) over the window is
- * scaled to 24 hours; the two tasks that run once a day, the full rescan and the rollover of one day,
+ * one-minute alert check and rollover tick). Its CPU over the window (each thread's nanoseconds from
+ * {@code /proc/PID/task/TID/schedstat}: the process's 10 ms ticks are too coarse for the 40-50 ms an
+ * idle agent spends in ten minutes) is scaled to 24 hours; the two tasks that run once a day, the full rescan and the rollover of one day,
  * are then run on request and their CPU added once each:
  *
  * <pre>CPU/day = CPU(window) * 86400 / window + CPU(one full rescan) + CPU(one day's rollover)</pre>
@@ -155,8 +156,9 @@ final class DayInTheLife {
     return out;
   }
 
-  /** Samples the untouched agent every second for the window. */
+  /** Samples the untouched agent every second for the window; its CPU from each thread's nanoseconds. */
   private Window window(AgentChild agent) throws InterruptedException {
+    Map<String, Long> threadsBefore = Measure.threadCpuNanos(agent.pid());
     Measure.ProcSample first = agent.sample();
     long min = first.rssKb();
     long max = first.rssKb();
@@ -169,7 +171,8 @@ final class DayInTheLife {
       max = Math.max(max, rss);
     }
     Measure.ProcSample last = agent.sample();
-    return new Window(last.cpuMs() - first.cpuMs(), min, max, last.rssKb());
+    long cpuNanos = Measure.cpuNanosBetween(threadsBefore, Measure.threadCpuNanos(agent.pid()));
+    return new Window(Math.round(cpuNanos / 1e6), min, max, last.rssKb());
   }
 
   /** The agent's CPU for one request that runs a once-a-day task. */
