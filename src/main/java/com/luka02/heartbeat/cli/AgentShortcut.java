@@ -6,10 +6,14 @@ import com.luka02.heartbeat.agent.HttpBackend;
 import com.luka02.heartbeat.agent.StatusReport;
 import com.luka02.heartbeat.serve.Truncation;
 import com.luka02.heartbeat.serve.WireJson;
-import com.luka02.heartbeat.config.Config;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.store.QueryResult;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -18,6 +22,11 @@ import java.nio.file.Path;
  * are taken ({@code [--root DIR] [--config FILE] query [--format F] SQL}, {@code status [--json]});
  * anything else, and every case without a live agent, goes through picocli as before, which also
  * gives every error its usual message and exit code.
+ *
+ * <p>A config file is not loaded whole here: binding it is most of a second JVM start's work (Jackson's
+ * object mapper, then logging), and the agent checked it when it started. Only the two settings that
+ * say where the agent's files are, {@code stagingDb} and {@code apiTokenFile}, are read, with
+ * Jackson's streaming parser; a file that cannot be read so leaves the command to picocli.
  */
 final class AgentShortcut {
   /** Returned when the shortcut does not apply. */
@@ -35,12 +44,13 @@ final class AgentShortcut {
     }
     HttpBackend agent;
     try {
-      Config c = ConfigLoader.load(line.root(), line.config() == null ? null : ConfigLoader.existing(line.config()));
-      AgentInfo info = AgentInfo.readLive(c.agentFile());
+      Places places = places(line.root(), line.config());
+      AgentInfo info = places == null ? null : places.agentFiles().stream().map(AgentInfo::readLive)
+          .filter(java.util.Objects::nonNull).findFirst().orElse(null);
       if (info == null) {
         return NOT_TAKEN;
       }
-      agent = new HttpBackend(info, ApiToken.load(c.apiTokenFile()));
+      agent = new HttpBackend(info, ApiToken.load(places.apiTokenFile()));
     } catch (RuntimeException e) {
       return NOT_TAKEN; // picocli's path reports a bad config or token with its exit code
     }
@@ -61,6 +71,52 @@ final class AgentShortcut {
       err.println("error: " + Main.message(e, line.command()));
       return Main.exitCode(e);
     }
+  }
+
+  /** Where the agent of a root may have written agent.json (in order), and its API token file (or null). */
+  record Places(java.util.List<Path> agentFiles, Path apiTokenFile) {}
+
+  /**
+   * The agent's files as {@link ConfigLoader} places them: {@code stagingDb}'s folder, by default the
+   * store's place or, for a store not yet moved, its old one; the token file relative to the root.
+   * Null when the config file is missing or is not a JSON object with those two as non-blank strings.
+   */
+  static Places places(Path root, Path configFile) {
+    Path absRoot = root.toAbsolutePath().normalize();
+    String stagingDb = null;
+    String tokenFile = null;
+    if (configFile != null) {
+      if (!Files.isRegularFile(configFile)) {
+        return null;
+      }
+      try (JsonParser p = new JsonFactory().createParser(configFile.toFile())) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          return null;
+        }
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+          String name = p.currentName();
+          JsonToken value = p.nextToken();
+          if (name.equals("stagingDb") || name.equals("apiTokenFile")) {
+            if (value != JsonToken.VALUE_STRING || p.getText().isBlank()) {
+              return null;
+            }
+            if (name.equals("stagingDb")) {
+              stagingDb = p.getText();
+            } else {
+              tokenFile = p.getText();
+            }
+          } else {
+            p.skipChildren();
+          }
+        }
+      } catch (IOException e) {
+        return null;
+      }
+    }
+    java.util.List<Path> agentFiles = (stagingDb != null ? java.util.List.of(stagingDb)
+        : java.util.List.of(ConfigLoader.DEFAULT_STAGING_DB, ConfigLoader.LEGACY_STAGING_DB)).stream()
+        .map(db -> absRoot.resolve(db).toAbsolutePath().normalize().resolveSibling("agent.json")).toList();
+    return new Places(agentFiles, tokenFile == null ? null : absRoot.resolve(tokenFile).normalize());
   }
 
   /** The plain forms only; null for anything else (help, unknown options, a second SQL argument...). */

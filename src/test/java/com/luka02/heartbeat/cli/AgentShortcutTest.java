@@ -86,6 +86,34 @@ class AgentShortcutTest {
   }
 
   @Test
+  void aConfigFileIsReadForThePlacesOfTheAgentsFilesAlone() throws Exception {
+    QueryResult expected = agent.query("SELECT count(*) AS n FROM heartbeats");
+    assertEquals(0, run("--root", root.toString(), "--config", root.resolve("config.json").toString(), "query",
+        "SELECT count(*) AS n FROM heartbeats"), err.toString());
+    assertEquals(QueryCommand.render(expected, QueryCommand.Format.table), out());
+
+    // The same places as the whole config gives, for a store moved elsewhere and a token file.
+    Path cfg = Files.writeString(root.resolve("moved.json"), "{\"zone\": \"UTC\", \"redactPatterns\": [\"key=(\\\\S+)\"],"
+        + " \"stagingDb\": \"elsewhere/../db/s.duckdb\", \"apiTokenFile\": \"t/token\"}");
+    Config whole = ConfigLoader.load(root, cfg);
+    AgentShortcut.Places places = AgentShortcut.places(root, cfg);
+    assertEquals(java.util.List.of(whole.agentFile()), places.agentFiles());
+    assertEquals(whole.apiTokenFile(), places.apiTokenFile());
+    assertEquals(ConfigLoader.load(root, null).agentFile(), AgentShortcut.places(root, null).agentFiles().get(0));
+  }
+
+  @Test
+  void aConfigFileTheShortcutCannotReadIsLeftToTheFullCommandLine() throws Exception {
+    for (String text : new String[] {"{\"stagingDb\": 3}", "{\"stagingDb\": \" \"}", "[1]", "{\"zone\": "}) {
+      Path cfg = Files.writeString(root.resolve("bad.json"), text);
+      assertNull(AgentShortcut.places(root, cfg), text);
+      assertEquals(AgentShortcut.NOT_TAKEN, run("--root", root.toString(), "--config", cfg.toString(), "status"), text);
+    }
+    assertEquals(AgentShortcut.NOT_TAKEN,
+        run("--root", root.toString(), "--config", root.resolve("none.json").toString(), "status"));
+  }
+
+  @Test
   void aRefusedQueryGivesTheUsualMessageAndExitCode() {
     assertEquals(Main.FAILED, run("--root", root.toString(), "query", "DROP TABLE heartbeats"));
     assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("error: query failed: "), err.toString());
