@@ -72,6 +72,10 @@ final class Catchup {
         : new CatchupPipeline(ingester, store, config, clock, batch, commitFiles)
             .run(selection.toRead(), seen, options.reparse());
     store.forgetPaths(vanished);
+    if (!options.dryRun() && counts[0] + counts[1] >= batch) {
+      // Rows appended in bulk stay in DuckDB's memory until a checkpoint writes them to the file.
+      store.checkpoint();
+    }
     long staged = System.nanoTime();
     CatchupResult result = new CatchupResult(walk.entries().size(), counts[0], counts[1],
         selection.unchanged() + counts[2], ignored, counts[3], vanished.size(), (System.nanoTime() - start) / 1_000_000,
