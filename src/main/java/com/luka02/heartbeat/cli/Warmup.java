@@ -5,15 +5,23 @@ import java.util.Set;
 
 /**
  * Loads, on a second core, what a store command will need after parsing its command line and reading
- * its config: the JSON mapper, then the DuckDB driver with its native library. Each costs 0.1-0.2 s of
- * class loading in a fresh JVM, and the command's own thread would meet them one after the other
- * (a catch-up of nothing new on a year: median 1.65 s without, 1.50 s with, relaunch included). A
- * command that talks to a running agent ({@code query}, {@code status}) loads neither. Logging is not
- * touched here: SLF4J initialised on two threads at once hands one of them a substitute factory.
+ * its config: the JSON mapper (0.1-0.2 s of class loading in a fresh JVM), and the DuckDB driver's
+ * classes. A catch-up of nothing new on a year: median 1.65 s without, 1.50 s with, relaunch included.
+ * A command that talks to a running agent ({@code query}, {@code status}) loads neither.
+ *
+ * <p>Nothing here may fail in a way the command would then report worse. The driver's classes are
+ * loaded, not initialised: initialising {@code DuckDBNative} loads the native library, and had that
+ * failed on this thread, the command would see only "Could not initialize class" without the cause.
+ * Logging is not touched: SLF4J initialised on two threads at once hands one a substitute factory.
  */
 final class Warmup {
   /** The commands that open the store in this process (unless an agent runs). */
   private static final Set<String> STORE_COMMANDS = Set.of("catchup", "rollover", "recover", "run");
+
+  /** The driver's classes a store's opening meets first. */
+  static final String[] DRIVER_CLASSES = {"org.duckdb.DuckDBDriver", "org.duckdb.DuckDBConnection",
+      "org.duckdb.DuckDBNative", "org.duckdb.DuckDBBindings", "org.duckdb.DuckDBPreparedStatement",
+      "org.duckdb.DuckDBResultSet", "org.duckdb.DuckDBAppender"};
 
   private Warmup() {}
 
@@ -27,7 +35,9 @@ final class Warmup {
     Thread t = new Thread(() -> {
       try {
         Json.mapper();
-        Class.forName("org.duckdb.DuckDBNative", true, loader);
+        for (String name : DRIVER_CLASSES) {
+          Class.forName(name, false, loader);
+        }
       } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
         // Only a head start: the command loads the same itself and reports any failure.
       }

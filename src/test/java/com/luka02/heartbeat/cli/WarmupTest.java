@@ -22,6 +22,13 @@ class WarmupTest {
   }
 
   @Test
+  void everyClassTheWarmUpNamesExists() throws ClassNotFoundException {
+    for (String name : Warmup.DRIVER_CLASSES) {
+      Class.forName(name, false, WarmupTest.class.getClassLoader());
+    }
+  }
+
+  @Test
   void commandsThatTalkToTheAgentOrReadNoStoreLoadNothing() {
     for (String[] args : new String[][] {{"query", "SELECT 1"}, {"status"}, {"init"}, {"check-config"}, {"--help"}, {},
         {"--root", "catchup", "status"}}) {
