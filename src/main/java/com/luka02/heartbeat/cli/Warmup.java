@@ -9,9 +9,11 @@ import java.util.Set;
  * classes. A catch-up of nothing new on a year: median 1.65 s without, 1.50 s with, relaunch included.
  * A command that talks to a running agent ({@code query}, {@code status}) loads neither.
  *
- * <p>Nothing here may fail in a way the command would then report worse. The driver's classes are
- * loaded, not initialised: initialising {@code DuckDBNative} loads the native library, and had that
- * failed on this thread, the command would see only "Could not initialize class" without the cause.
+ * <p>Nothing here may touch native code. The driver's classes are loaded, not initialised:
+ * initialising {@code DuckDBNative} loads DuckDB's native library, and a first version that did so
+ * here crashed the JVM (exit 134, SIGABRT) when a command exited at once on a config error while the
+ * library was still loading (CI, {@code SupervisorTest}); had the load failed on this thread, the
+ * command would also have seen only "Could not initialize class", without the cause.
  * Logging is not touched: SLF4J initialised on two threads at once hands one a substitute factory.
  */
 final class Warmup {
