@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  * watched for a window that holds whole cycles of every periodic task (the periodic check, the
  * one-minute alert check and rollover tick). Its CPU over the window (each thread's nanoseconds from
  * {@code /proc/PID/task/TID/schedstat}: the process's 10 ms ticks are too coarse for the 40-50 ms an
- * idle agent spends in ten minutes) is scaled to 24 hours; the two tasks that run once a day, the full rescan and the rollover of one day,
- * are then run on request and their CPU added once each:
+ * idle agent spends in ten minutes) is scaled to 24 hours; the two tasks that run once a day, the
+ * full rescan and the rollover of one day, are then run on request and their CPU added once each:
  *
  * <pre>CPU/day = CPU(window) * 86400 / window + CPU(one full rescan) + CPU(one day's rollover)</pre>
  *
@@ -40,8 +40,7 @@ import java.util.stream.Stream;
 final class DayInTheLife {
   /** What one tree measured. */
   record Figures(String tree, long startCpuMs, long windowCpuMs, long fullRescanCpuMs, long rolloverCpuMs,
-      double cpuSecondsPerDay,
-      double windowCpuSecondsPerDay, double rssMinMb, double rssMaxMb, double rssEndMb, long oldExporterCpuMs,
+      double cpuSecondsPerDay, double windowCpuSecondsPerDay, double rssMinMb, double rssMaxMb, double rssEndMb, long oldExporterCpuMs,
       Map<String, Double> taskMsPerRun) {}
 
   private static final Pattern TASK = Pattern.compile(

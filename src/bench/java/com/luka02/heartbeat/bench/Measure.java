@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -81,8 +83,8 @@ final class Measure {
    * {@code /proc/PID/task/TID/schedstat}): {@code /proc/PID/stat} counts in 10 ms ticks, too coarse
    * for the 40-50 ms an idle agent spends in ten minutes. Empty when the process is gone.
    */
-  static java.util.Map<String, Long> threadCpuNanos(long pid) {
-    java.util.Map<String, Long> out = new java.util.HashMap<>();
+  static Map<String, Long> threadCpuNanos(long pid) {
+    Map<String, Long> out = new HashMap<>();
     try (var tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
       for (Path t : tasks) {
         try {
@@ -93,7 +95,7 @@ final class Measure {
         }
       }
     } catch (IOException e) {
-      return out;
+      // the process is gone: nothing to count
     }
     return out;
   }
@@ -103,7 +105,7 @@ final class Measure {
    * difference, a thread started since counts whole. A thread that ended in between is lost; for an
    * idle agent that is a pool thread retired after a minute of doing nothing.
    */
-  static long cpuNanosBetween(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+  static long cpuNanosBetween(Map<String, Long> before, Map<String, Long> after) {
     long sum = 0;
     for (var e : after.entrySet()) {
       sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);

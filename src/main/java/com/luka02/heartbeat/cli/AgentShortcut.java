@@ -9,6 +9,7 @@ import com.luka02.heartbeat.serve.WireJson;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
 import com.luka02.heartbeat.store.QueryResult;
 import java.io.IOException;
@@ -115,7 +116,7 @@ final class AgentShortcut {
     }
     java.util.List<Path> agentFiles = (stagingDb != null ? java.util.List.of(stagingDb)
         : java.util.List.of(ConfigLoader.DEFAULT_STAGING_DB, ConfigLoader.LEGACY_STAGING_DB)).stream()
-        .map(db -> absRoot.resolve(db).toAbsolutePath().normalize().resolveSibling("agent.json")).toList();
+        .map(db -> Config.agentFileBeside(absRoot.resolve(db).toAbsolutePath().normalize())).toList();
     return new Places(agentFiles, tokenFile == null ? null : absRoot.resolve(tokenFile).normalize());
   }
 

@@ -1,5 +1,6 @@
 package com.luka02.heartbeat.cli;
 
+import com.luka02.heartbeat.config.ConfigLoader;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.lang.management.ManagementFactory;
@@ -47,13 +48,13 @@ final class Relaunch {
    */
   static final List<String> COMMAND_JVM_OPTIONS = List.of(
       "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData");
-  /** The commands given {@link #COMMAND_JVM_OPTIONS}. */
-  private static final Set<String> STORE_COMMANDS = Set.of("catchup", "rollover", "recover");
+  /** The commands besides {@code run} that open the store in their own process (unless an agent runs). */
+  static final Set<String> STORE_COMMANDS = Set.of("catchup", "rollover", "recover");
   /** Set on the relaunched JVM, so that it never relaunches again. */
   static final String MARKER = "heartbeat.relaunched";
   private static final Set<String> VALUED_OPTIONS = Set.of("--root", "--config");
   /** Where a root keeps its store by default, and where it kept it before (see StagingLocation). */
-  private static final List<String> STORES = List.of("g/state/staging.duckdb", "g/analytics/staging.duckdb");
+  private static final List<String> STORES = List.of(ConfigLoader.DEFAULT_STAGING_DB, ConfigLoader.LEGACY_STAGING_DB);
 
   private Relaunch() {}
 

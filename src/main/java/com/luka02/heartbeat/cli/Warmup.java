@@ -1,7 +1,6 @@
 package com.luka02.heartbeat.cli;
 
 import com.luka02.heartbeat.io.Json;
-import java.util.Set;
 
 /**
  * Loads, on a second core, what a store command will need after parsing its command line and reading
@@ -17,9 +16,6 @@ import java.util.Set;
  * Logging is not touched: SLF4J initialised on two threads at once hands one a substitute factory.
  */
 final class Warmup {
-  /** The commands that open the store in this process (unless an agent runs). */
-  private static final Set<String> STORE_COMMANDS = Set.of("catchup", "rollover", "recover", "run");
-
   /** The driver's classes a store's opening meets first. */
   static final String[] DRIVER_CLASSES = {"org.duckdb.DuckDBDriver", "org.duckdb.DuckDBConnection",
       "org.duckdb.DuckDBNative", "org.duckdb.DuckDBBindings", "org.duckdb.DuckDBPreparedStatement",
@@ -30,7 +26,7 @@ final class Warmup {
   /** Starts the warm-up for the command {@code args} names, if it opens the store; returns its thread, or null. */
   static Thread begin(String[] args) {
     String command = Subcommands.named(args);
-    if (command == null || !STORE_COMMANDS.contains(command)) {
+    if (command == null || !(command.equals("run") || Relaunch.STORE_COMMANDS.contains(command))) {
       return null;
     }
     ClassLoader loader = Thread.currentThread().getContextClassLoader();

@@ -86,6 +86,11 @@ public record Config(
 
   /** The agent's files that live beside the staging database. */
   public Path agentFile() {
+    return agentFileBeside(stagingDb);
+  }
+
+  /** Where the agent of the staging database {@code stagingDb} says where it listens. */
+  public static Path agentFileBeside(Path stagingDb) {
     return stagingDb.resolveSibling("agent.json");
   }
 
