@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,11 +42,24 @@ class RelaunchTest {
       List<String> args = List.of(ProcessHandle.of(pid).orElseThrow().info().arguments().orElseThrow());
       assertTrue(args.containsAll(Relaunch.AGENT_JVM_OPTIONS), String.valueOf(args));
       assertTrue(args.contains("-D" + Relaunch.MARKER + "=true"), String.valueOf(args));
+      Path environ = Path.of("/proc/" + pid + "/environ");
+      if (Files.exists(environ)) { // Linux: the relaunched JVM runs with glibc's arenas capped
+        List<String> env = List.of(Files.readString(environ).split("\0"));
+        assertTrue(env.contains("MALLOC_ARENA_MAX=2"), String.valueOf(env));
+        assertTrue(env.contains("HOME=" + System.getenv("HOME")), "the rest of the environment is kept: " + env);
+      }
 
       agent.process().destroy(); // SIGTERM reaches the relaunched JVM: it stops cleanly
       assertTrue(agent.process().waitFor(30, TimeUnit.SECONDS));
       assertEquals(0, agent.process().exitValue(), agent.transcript());
     }
+  }
+
+  @Test
+  void theRelaunchAddsTheArenaCapOnLinuxOnlyAndKeepsAUsersOwnSetting() {
+    assertEquals(List.of("MALLOC_ARENA_MAX=2", "PATH=/bin"), List.of(Relaunch.environment(Map.of("PATH", "/bin"), true)));
+    assertEquals(List.of("PATH=/bin"), List.of(Relaunch.environment(Map.of("PATH", "/bin"), false)));
+    assertEquals(List.of("MALLOC_ARENA_MAX=8"), List.of(Relaunch.environment(Map.of("MALLOC_ARENA_MAX", "8"), true)));
   }
 
   @Test

@@ -156,6 +156,7 @@ class LaunchdFilesTest {
         assertTrue(execStart.contains(" --root \"" + root + "\" "), execStart);
         assertTrue(execStart.endsWith(" run"), execStart);
         assertTrue(lines.contains("WorkingDirectory=" + root), "WorkingDirectory: " + lines);
+        assertTrue(lines.contains("Environment=MALLOC_ARENA_MAX=2"), "the environment a plain run gives itself: " + lines);
         assertTrue(lines.contains("Restart=on-failure"), "Restart: " + lines);
         assertTrue(lines.contains("RestartPreventExitStatus=2 3 4 5"), "a damaged store (exit 5) is not restarted: " + lines);
         assertTrue(lines.contains("Type=simple"), "Type: " + lines);
