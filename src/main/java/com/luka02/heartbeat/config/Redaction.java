@@ -49,7 +49,7 @@ public final class Redaction {
     return !builtIn.isEmpty() || !extra.isEmpty();
   }
 
-  /** {@code text} with every secret masked; null stays null. */
+  /** {@code text} with every secret masked: {@code text} itself when there was none; null stays null. */
   public String apply(String text) {
     if (text == null || !enabled()) {
       return text;

@@ -9,7 +9,6 @@ import com.luka02.heartbeat.store.StagedFile;
 import com.luka02.heartbeat.store.StagingStore;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -164,7 +163,7 @@ final class CatchupPipeline {
     private List<Read> read(List<ReportFiles.Entry> part) {
       List<Read> out = new ArrayList<>(part.size());
       for (ReportFiles.Entry e : part) {
-        Outcome o = ingester.examine(e.path(), e.attrs(), true);
+        Outcome o = ingester.examine(e, true);
         out.add(new Read(o, o instanceof Outcome.Parsed p ? BulkLoad.Row.of(p.file()) : null));
       }
       return out;
@@ -243,8 +242,8 @@ final class CatchupPipeline {
   private Outcome reexamine(String path) {
     Path file = config.root().resolve(path);
     try {
-      BasicFileAttributes attrs = ReportFiles.stat(file);
-      return attrs == null ? Outcome.GONE : ingester.examine(file, attrs, true);
+      ReportFiles.Entry e = ReportFiles.look(file);
+      return e == null ? Outcome.GONE : ingester.examine(e, true);
     } catch (IOException e) {
       log.debug("{}: cannot look again: {}", file, e.toString());
       return Outcome.GONE;

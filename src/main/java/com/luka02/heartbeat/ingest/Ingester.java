@@ -14,7 +14,6 @@ import com.luka02.heartbeat.store.StagingStore;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +34,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Ingester {
   private static final Logger log = LoggerFactory.getLogger(Ingester.class);
-  /** Files read, parsed and staged together; bounds memory, not transactions. */
-  private static final int BATCH = 1024;
+  /**
+   * Files read, parsed and staged together; bounds memory, not transactions. The batches read ahead are
+   * what each collection copies: a year's cold catch-up spent 0.66-0.69 s in the collector with 256
+   * against 0.90-0.96 s with 1,024, and peaked at 350-360 MB RSS against 400-415 MB.
+   */
+  private static final int BATCH = 256;
   /**
    * Files staged in one transaction: each commit costs DuckDB a write of the log and a checkpoint,
    * while the uncommitted rows are held in its memory (bounded by its memory limit), and the staged
@@ -143,8 +146,8 @@ public final class Ingester {
 
   private Outcome examineSettled(Path file, boolean finalAttempt) {
     try {
-      BasicFileAttributes attrs = ReportFiles.stat(file);
-      return attrs == null ? Outcome.GONE : examine(file, attrs, finalAttempt);
+      ReportFiles.Entry e = ReportFiles.look(file);
+      return e == null ? Outcome.GONE : examine(e, finalAttempt);
     } catch (IOException e) {
       return new Outcome.NotReady("cannot read: " + e.getMessage());
     }
@@ -190,8 +193,18 @@ public final class Ingester {
         log.debug("staged {} ({})", f.path(), f.heartbeat().timestamp());
       }
     }
-    // Told after the commit, as every stage is (see StageListener).
-    store.afterCommit(() -> listener.committed(files, List.of(), new StageCounts(files.size(), 0, 0, 0)));
+    tellAfterCommit(files, List.of(), new StageCounts(files.size(), 0, 0, 0));
+  }
+
+  /**
+   * Told after the commit, as every stage is (see {@link StageListener}). Without a listener (the
+   * {@code catchup} command) nothing is kept: a catch-up's group of 8,192 files, held until its commit,
+   * was the largest part of what its heap copied at every collection.
+   */
+  private void tellAfterCommit(List<StagedFile> staged, List<QuarantinedFile> bad, StageCounts counts) {
+    if (listener != StageListener.NONE) {
+      store.afterCommit(() -> listener.committed(staged, bad, counts));
+    }
   }
 
   StageCounts stage(List<StagedFile> parsed, List<QuarantinedFile> bad, boolean replaceAll) {
@@ -214,8 +227,7 @@ public final class Ingester {
     for (QuarantinedFile q : bad) {
       log.warn("quarantined {}: {}", q.path(), q.reason());
     }
-    StageCounts counts = c;
-    store.afterCommit(() -> listener.committed(parsed, bad, counts)); // a catch-up stages inside its transaction
+    tellAfterCommit(parsed, bad, c); // a catch-up stages inside its transaction
     return c;
   }
 
@@ -234,14 +246,15 @@ public final class Ingester {
   }
 
   /** Reads, hashes and parses one file. Pure apart from reading the file; safe on many threads. */
-  Outcome examine(Path file, BasicFileAttributes attrs, boolean finalAttempt) {
+  Outcome examine(ReportFiles.Entry entry, boolean finalAttempt) {
+    Path file = entry.path();
     String rel = config.relative(file);
-    if (!attrs.isRegularFile()) {
-      return new Outcome.Ignored(attrs.isSymbolicLink() ? "a symbolic link (never followed)" : "not a regular file");
+    if (!entry.regularFile()) {
+      return new Outcome.Ignored(entry.symbolicLink() ? "a symbolic link (never followed)" : "not a regular file");
     }
-    long mtime = attrs.lastModifiedTime().toMillis();
-    if (attrs.size() > config.maxFileBytes()) {
-      return tooLarge(rel, attrs.size(), mtime);
+    long mtime = entry.mtimeMs();
+    if (entry.size() > config.maxFileBytes()) {
+      return tooLarge(rel, entry.size(), mtime);
     }
     byte[] bytes;
     try {
@@ -250,7 +263,7 @@ public final class Ingester {
       return Outcome.GONE;
     } catch (IOException e) {
       return finalAttempt
-          ? new Outcome.Bad(new QuarantinedFile(rel, attrs.size(), mtime, null, "cannot read: " + e.getMessage(), 0, null))
+          ? new Outcome.Bad(new QuarantinedFile(rel, entry.size(), mtime, null, "cannot read: " + e.getMessage(), 0, null))
           : new Outcome.NotReady("cannot read: " + e.getMessage());
     }
     if (bytes.length > config.maxFileBytes()) {
@@ -281,10 +294,16 @@ public final class Ingester {
     if (!r.enabled()) {
       return h;
     }
-    List<Check> checks = h.checks().stream()
-        .map(c -> new Check(c.section(), c.label(), c.status(), r.apply(c.message())))
-        .toList();
-    return new Heartbeat(h.timestamp(), h.status(), h.durationMs(), checks, r.apply(h.summary()), h.complete());
+    List<Check> checks = new ArrayList<>(h.checks().size());
+    boolean masked = false;
+    for (Check c : h.checks()) {
+      String message = r.apply(c.message());
+      masked |= message != c.message(); // the same string when nothing was masked
+      checks.add(message == c.message() ? c : new Check(c.section(), c.label(), c.status(), message));
+    }
+    String summary = r.apply(h.summary());
+    return !masked && summary == h.summary() ? h
+        : new Heartbeat(h.timestamp(), h.status(), h.durationMs(), List.copyOf(checks), summary, h.complete());
   }
 
   private Outcome tooLarge(String rel, long size, long mtime) {

@@ -86,8 +86,8 @@ public final class QuickCheck {
       folders.put(f.path(), known(f, now));
     }
     for (ReportFiles.Entry e : walk.entries()) {
-      if (e.attrs().isRegularFile() && isRecent(e.attrs().lastModifiedTime().toMillis(), now)) {
-        recent.put(e.path(), new Stamp(e.attrs().size(), e.attrs().lastModifiedTime().toMillis(), false));
+      if (e.regularFile() && isRecent(e.mtimeMs(), now)) {
+        recent.put(e.path(), new Stamp(e.size(), e.mtimeMs(), false));
       }
     }
     indexed = true;

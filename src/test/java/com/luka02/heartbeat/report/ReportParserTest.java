@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import java.time.format.DateTimeFormatter;
+import java.time.OffsetDateTime;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -224,6 +226,45 @@ class ReportParserTest {
 
     assertEquals(5, e.line());
     assertTrue(e.getMessage().startsWith("line 5: expected UTF-8"), e.getMessage());
+  }
+
+  @Test
+  void aReplacementCharacterWrittenByTheMonitorIsText() throws ReportFormatException {
+    String text = Reports.realText(Reports.HEALTHY);
+    int at = text.indexOf("\n- **") + 1;
+    String withIt = text.substring(0, at) + "- **Odd:** \u2705 bytes \uFFFD shown\n" + text.substring(at);
+
+    Heartbeat h = ReportParser.parse(withIt.getBytes(UTF_8));
+
+    assertTrue(h.checks().stream().anyMatch(c -> c.message().equals("bytes \uFFFD shown")), String.valueOf(h.checks()));
+  }
+
+  @Test
+  void aSurrogateEncodedAsUtf8IsRefusedWithItsLine() {
+    String text = Reports.realText(Reports.HEALTHY);
+    int at = text.indexOf("**Duration:**");
+    byte[] bytes = concat(text.substring(0, at).getBytes(UTF_8), new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+        text.substring(at).getBytes(UTF_8));
+
+    ReportFormatException e = assertThrows(ReportFormatException.class, () -> ReportParser.parse(bytes));
+
+    assertEquals(5, e.line());
+    assertTrue(e.getMessage().startsWith("line 5: expected UTF-8"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"2025-10-28T14:06:52.941Z", "2025-10-28T14:06:52Z", "2025-10-28T14:06:52.9Z",
+      "2025-10-28T14:06:52.123456789Z", "2024-02-29T23:59:59.5Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z"})
+  void theMonitorsShapeIsReadAsTheIsoFormatterReadsIt(String value) {
+    assertEquals(OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant(), ReportParser.utcInstant(value));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"2025-02-29T10:00:00Z", "2025-10-28T24:00:00Z", "2025-10-28T23:59:60Z", "2025-13-01T00:00:00Z",
+      "2025-10-28t14:06:52Z", "2025-10-28T14:06:52z", "2025-10-28T14:06:52+00:00", "2025-10-28T14:06:52.Z",
+      "2025-10-28T14:06:52.1234567890Z", "2025-10-28T14:06Z", "+2025-10-28T14:06:52Z", "2025-1a-28T14:06:52Z", ""})
+  void anyOtherTextIsLeftToTheFormatter(String value) {
+    assertNull(ReportParser.utcInstant(value));
   }
 
   static Stream<byte[]> notReports() {
