@@ -198,8 +198,8 @@ public final class Ingester {
 
   /**
    * Told after the commit, as every stage is (see {@link StageListener}). Without a listener (the
-   * {@code catchup} command) nothing is kept: a catch-up's group of 8,192 files, held until its commit,
-   * was the largest part of what its heap copied at every collection.
+   * {@code catchup} command) nothing is kept: a catch-up's group of 8,192 parsed files, held until its
+   * commit for nobody, put the heap after a collection 25-30 MB higher at a year.
    */
   private void tellAfterCommit(List<StagedFile> staged, List<QuarantinedFile> bad, StageCounts counts) {
     if (listener != StageListener.NONE) {

@@ -28,8 +28,8 @@ final class ReportFiles {
   private ReportFiles() {}
 
   /**
-   * A heartbeat-named entry with what a catch-up uses of its attributes, read when it was found (a
-   * year's walk holds 105,000 of these; the JDK's attribute objects were twice the size).
+   * A heartbeat-named entry with the four attributes a catch-up uses, read when it was found: a year's
+   * walk holds 105,000 of these for the whole catch-up, and the JDK's attribute object holds some fifteen.
    */
   record Entry(Path path, long size, long mtimeMs, boolean regularFile, boolean symbolicLink) {
     static Entry of(Path path, BasicFileAttributes attrs) {
