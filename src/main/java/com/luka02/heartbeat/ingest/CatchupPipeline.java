@@ -104,16 +104,18 @@ final class CatchupPipeline {
     long[] staged = {0};
     store.inTransaction(() -> {
       long change = bulk.nextChange();
-      for (int b = first; b < last; b++) {
-        long asked = System.nanoTime();
-        List<Read> reads = reader.next();
-        waited[0] += System.nanoTime() - asked;
-        stageBatch(reads, seen, reparse, change);
-        if (pending.size() + pendingBad.size() >= batch) {
-          flushPending(reparse);
+      try (BulkLoad.Appending appender = bulk.appending()) {
+        for (int b = first; b < last; b++) {
+          long asked = System.nanoTime();
+          List<Read> reads = reader.next();
+          waited[0] += System.nanoTime() - asked;
+          stageBatch(reads, seen, change, appender);
+          if (pending.size() + pendingBad.size() >= batch) {
+            flushPending(reparse, appender);
+          }
         }
+        flushPending(reparse, appender);
       }
-      flushPending(reparse);
       staged[0] = System.nanoTime();
       return null;
     });
@@ -180,7 +182,7 @@ final class CatchupPipeline {
    * for the staging rules. A report held by a file that {@link Ingester#PREFERRED} puts before the
    * one appended is unstaged again, and both files go through the rules.
    */
-  private void stageBatch(List<Read> reads, Map<String, SeenFile> seen, boolean reparse, long change) {
+  private void stageBatch(List<Read> reads, Map<String, SeenFile> seen, long change, BulkLoad.Appending appender) {
     List<BulkLoad.Row> fresh = new ArrayList<>();
     for (Read r : reads) {
       if (r.outcome() instanceof Outcome.Bad b) {
@@ -203,15 +205,22 @@ final class CatchupPipeline {
       }
     }
     Instant now = clock.instant();
-    int added = bulk.append(fresh, now, change);
+    int added = appender.add(fresh, now, change);
     counts[0] += added;
     if (added > 0) {
       ingester.appended(fresh.stream().map(BulkLoad.Row::file).toList());
     }
   }
 
-  /** Stages the waiting files by the rules, after unstaging the reports that a preferred file holds too. */
-  private void flushPending(boolean reparse) {
+  /**
+   * Stages the waiting files by the rules, after unstaging the reports that a preferred file holds too;
+   * both read the tables, so the rows appended so far go in first.
+   */
+  private void flushPending(boolean reparse, BulkLoad.Appending appender) {
+    if (demoted.isEmpty() && pending.isEmpty() && pendingBad.isEmpty()) {
+      return;
+    }
+    appender.flush();
     if (!demoted.isEmpty()) {
       List<Instant> unstage = new ArrayList<>();
       for (Map.Entry<Long, String> d : demoted.entrySet()) {

@@ -110,36 +110,84 @@ public final class BulkLoad {
     }
   }
 
+  /** Appenders for one transaction's new reports; see {@link Appending}. */
+  public Appending appending() {
+    return new Appending();
+  }
+
   /**
-   * Appends {@code rows} (each a new path and a timestamp neither staged nor among the others) with
-   * the records that their files were seen, all carrying change {@code change}. Returns the count.
+   * The two appenders of one transaction, opened at its first new report and kept across its batches
+   * (a year's catch-up had opened two for each of its 411 batches). Rows reach the tables when DuckDB's
+   * buffer fills, at {@link #flush}, which must come before any SQL that has to see them (the staging
+   * rules, {@link #unstage}), and at {@link #close}, before the commit.
    */
-  public int append(List<Row> rows, Instant now, long change) {
-    if (rows.isEmpty()) {
-      return 0;
-    }
-    long at = micros(now);
-    DuckDBConnection c = store.writer();
-    try (DuckDBAppender h = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "heartbeats");
-        DuckDBAppender seen = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "seen_files")) {
-      for (Row r : rows) {
-        StagedFile f = r.file();
-        Heartbeat hb = f.heartbeat();
-        h.beginRow().append(f.fileName()).append("heartbeat").appendEpochMicros(r.tsMicros()).append(hb.status().wire());
-        if (hb.durationMs() == null) {
-          h.appendNull();
-        } else {
-          h.append(hb.durationMs().intValue());
-        }
-        h.append(r.redis()).append(r.database()).append(r.api()).append(r.optimizer()).append(r.digest())
-            .append(r.checksJson()).append(hb.summary()).append(f.path()).append(f.contentHash())
-            .append(f.day()).appendEpochMicros(at).append(change).endRow();
-        seen.beginRow().append(f.path()).append(f.size()).append(f.mtimeMs()).append(f.contentHash())
-            .appendEpochMicros(r.tsMicros()).appendEpochMicros(at).endRow();
+  public final class Appending implements AutoCloseable {
+    private DuckDBAppender heartbeats;
+    private DuckDBAppender seen;
+
+    private Appending() {}
+
+    /**
+     * Appends {@code rows} (each a new path and a timestamp neither staged nor among the others) with
+     * the records that their files were seen, all carrying change {@code change}. Returns the count.
+     */
+    public int add(List<Row> rows, Instant now, long change) {
+      if (rows.isEmpty()) {
+        return 0;
       }
-      return rows.size();
-    } catch (SQLException e) {
-      throw store.failure("append " + rows.size() + " reports", e);
+      long at = micros(now);
+      try {
+        if (heartbeats == null) {
+          DuckDBConnection c = store.writer();
+          heartbeats = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "heartbeats");
+          seen = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "seen_files");
+        }
+        for (Row r : rows) {
+          appendRow(r, at, change);
+        }
+        return rows.size();
+      } catch (SQLException e) {
+        throw store.failure("append " + rows.size() + " reports", e);
+      }
+    }
+
+    private void appendRow(Row r, long at, long change) throws SQLException {
+      StagedFile f = r.file();
+      Heartbeat hb = f.heartbeat();
+      heartbeats.beginRow().append(f.fileName()).append("heartbeat").appendEpochMicros(r.tsMicros())
+          .append(hb.status().wire());
+      if (hb.durationMs() == null) {
+        heartbeats.appendNull();
+      } else {
+        heartbeats.append(hb.durationMs().intValue());
+      }
+      heartbeats.append(r.redis()).append(r.database()).append(r.api()).append(r.optimizer()).append(r.digest())
+          .append(r.checksJson()).append(hb.summary()).append(f.path()).append(f.contentHash())
+          .append(f.day()).appendEpochMicros(at).append(change).endRow();
+      seen.beginRow().append(f.path()).append(f.size()).append(f.mtimeMs()).append(f.contentHash())
+          .appendEpochMicros(r.tsMicros()).appendEpochMicros(at).endRow();
+    }
+
+    /** Puts every row appended so far into the tables. */
+    public void flush() {
+      try {
+        if (heartbeats != null) {
+          heartbeats.flush();
+          seen.flush();
+        }
+      } catch (SQLException e) {
+        throw store.failure("append reports", e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try (DuckDBAppender h = heartbeats; DuckDBAppender s = seen) {
+        heartbeats = null;
+        seen = null;
+      } catch (SQLException e) {
+        throw store.failure("append reports", e);
+      }
     }
   }
 
