@@ -1,21 +1,23 @@
 package com.luka02.heartbeat.cli;
 
-import com.luka02.heartbeat.agent.AgentInfo;
-import com.luka02.heartbeat.serve.ApiToken;
-import com.luka02.heartbeat.agent.HttpBackend;
-import com.luka02.heartbeat.agent.StatusReport;
-import com.luka02.heartbeat.serve.Truncation;
-import com.luka02.heartbeat.serve.WireJson;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.luka02.heartbeat.agent.AgentInfo;
+import com.luka02.heartbeat.agent.HttpBackend;
+import com.luka02.heartbeat.agent.StatusReport;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.config.ConfigLoader;
+import com.luka02.heartbeat.serve.ApiToken;
+import com.luka02.heartbeat.serve.Truncation;
+import com.luka02.heartbeat.serve.WireJson;
 import com.luka02.heartbeat.store.QueryResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * {@code query} and {@code status} answered by a running agent without building the command-line
@@ -47,7 +49,7 @@ final class AgentShortcut {
     try {
       Places places = places(line.root(), line.config());
       AgentInfo info = places == null ? null : places.agentFiles().stream().map(AgentInfo::readLive)
-          .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+          .filter(Objects::nonNull).findFirst().orElse(null);
       if (info == null) {
         return NOT_TAKEN;
       }
@@ -75,7 +77,7 @@ final class AgentShortcut {
   }
 
   /** Where the agent of a root may have written agent.json (in order), and its API token file (or null). */
-  record Places(java.util.List<Path> agentFiles, Path apiTokenFile) {}
+  record Places(List<Path> agentFiles, Path apiTokenFile) {}
 
   /**
    * The agent's files as {@link ConfigLoader} places them: {@code stagingDb}'s folder, by default the
@@ -114,8 +116,8 @@ final class AgentShortcut {
         return null;
       }
     }
-    java.util.List<Path> agentFiles = (stagingDb != null ? java.util.List.of(stagingDb)
-        : java.util.List.of(ConfigLoader.DEFAULT_STAGING_DB, ConfigLoader.LEGACY_STAGING_DB)).stream()
+    List<Path> agentFiles = (stagingDb != null ? List.of(stagingDb)
+        : List.of(ConfigLoader.DEFAULT_STAGING_DB, ConfigLoader.LEGACY_STAGING_DB)).stream()
         .map(db -> Config.agentFileBeside(absRoot.resolve(db).toAbsolutePath().normalize())).toList();
     return new Places(agentFiles, tokenFile == null ? null : absRoot.resolve(tokenFile).normalize());
   }

@@ -109,7 +109,7 @@ final class Relaunch {
     List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
     List<String> options = optionsFor(args);
     if (options == null || System.getProperty(MARKER) != null || setsHeap(jvmArgs)
-        || System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")) {
+        || osNameStartsWith("windows")) {
       return;
     }
     String java = ProcessHandle.current().info().command().orElse(null);
@@ -126,7 +126,8 @@ final class Relaunch {
     System.out.flush();
     System.err.flush();
     try {
-      Native.load("c", LibC.class).execve(java, argv.toArray(String[]::new), environment(System.getenv(), isLinux()));
+      Native.load("c", LibC.class).execve(java, argv.toArray(String[]::new),
+          environment(System.getenv(), osNameStartsWith("linux")));
     } catch (LinkageError | RuntimeException e) {
       // Fall through: the agent runs as started.
     }
@@ -143,8 +144,8 @@ final class Relaunch {
     return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
   }
 
-  private static boolean isLinux() {
-    return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
+  private static boolean osNameStartsWith(String prefix) {
+    return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith(prefix);
   }
 
   /** The command's name: the first argument that is neither a global option nor its value. */
