@@ -6,6 +6,7 @@ import com.luka02.heartbeat.report.Check;
 import com.luka02.heartbeat.report.Heartbeat;
 import com.luka02.heartbeat.report.ReportFormatException;
 import com.luka02.heartbeat.report.ReportParser;
+import com.luka02.heartbeat.store.BulkLoad;
 import com.luka02.heartbeat.store.QuarantinedFile;
 import com.luka02.heartbeat.store.SeenFile;
 import com.luka02.heartbeat.store.StageCounts;
@@ -24,6 +25,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +62,7 @@ public final class Ingester {
 
   private final Config config;
   private final StagingStore store;
+  private final BulkLoad bulk;
   private final Clock clock;
   private final StageListener listener;
   private final int batch;
@@ -77,6 +80,7 @@ public final class Ingester {
   Ingester(Config config, StagingStore store, Clock clock, StageListener listener, int batch, int commitFiles) {
     this.config = config;
     this.store = store;
+    this.bulk = new BulkLoad(store);
     this.clock = clock;
     this.listener = listener;
     this.batch = batch;
@@ -139,9 +143,46 @@ public final class Ingester {
         gone.add(config.relative(e.getKey()));
       }
     }
-    stage(parsed, bad, false);
+    stageSettled(parsed, bad, seen);
     store.forgetPaths(gone);
     return outcomes;
+  }
+
+  /**
+   * Stages what the watcher handed over, in one transaction. A report new in every respect (a path
+   * never recorded, a timestamp not staged) is appended ({@link BulkLoad}); the rest go through the
+   * staging rules. The rules join the batch with the whole table, which under a steady stream cost
+   * CPU in proportion to history and kept native memory in DuckDB after every join (see README, Memory).
+   */
+  private void stageSettled(List<StagedFile> parsed, List<QuarantinedFile> bad, Map<String, SeenFile> seen) {
+    if (parsed.isEmpty() && bad.isEmpty()) {
+      return;
+    }
+    parsed.sort(PREFERRED);
+    Set<Long> taken = bulk.stagedAmong(parsed.stream().filter(f -> !seen.containsKey(f.path()))
+        .map(f -> BulkLoad.micros(f.heartbeat().timestamp())).toList());
+    List<BulkLoad.Row> fresh = new ArrayList<>();
+    List<StagedFile> rest = new ArrayList<>();
+    for (StagedFile f : parsed) {
+      if (!seen.containsKey(f.path()) && taken.add(BulkLoad.micros(f.heartbeat().timestamp()))) {
+        fresh.add(BulkLoad.Row.of(f));
+      } else {
+        rest.add(f);
+      }
+    }
+    fresh.sort(Comparator.comparingLong(BulkLoad.Row::tsMicros));
+    StageCounts counts = store.inTransaction(() -> {
+      int added = 0;
+      if (!fresh.isEmpty()) {
+        long change = bulk.nextChange();
+        try (BulkLoad.Appending appending = bulk.appending()) {
+          added = appending.add(fresh, clock.instant(), change);
+        }
+      }
+      return new StageCounts(added, 0, 0, 0).plus(stageByRules(rest, bad, false));
+    });
+    debugStaged(parsed);
+    tellAfterCommit(parsed, bad, counts);
   }
 
   private Outcome examineSettled(Path file, boolean finalAttempt) {
@@ -188,11 +229,7 @@ public final class Ingester {
 
   /** Tells the listener about reports a catch-up appended (see {@link CatchupPipeline}). */
   void appended(List<StagedFile> files) {
-    if (log.isDebugEnabled() && files.size() <= 100) {
-      for (StagedFile f : files) {
-        log.debug("staged {} ({})", f.path(), f.heartbeat().timestamp());
-      }
-    }
+    debugStaged(files);
     tellAfterCommit(files, List.of(), new StageCounts(files.size(), 0, 0, 0));
   }
 
@@ -208,6 +245,14 @@ public final class Ingester {
   }
 
   StageCounts stage(List<StagedFile> parsed, List<QuarantinedFile> bad, boolean replaceAll) {
+    StageCounts c = stageByRules(parsed, bad, replaceAll);
+    debugStaged(parsed);
+    tellAfterCommit(parsed, bad, c); // a catch-up stages inside its transaction
+    return c;
+  }
+
+  /** Stages by the store's rules, which compare each file with what is staged and recorded. */
+  private StageCounts stageByRules(List<StagedFile> parsed, List<QuarantinedFile> bad, boolean replaceAll) {
     if (parsed.isEmpty() && bad.isEmpty()) {
       return StageCounts.NONE;
     }
@@ -219,16 +264,18 @@ public final class Ingester {
     for (List<StagedFile> copies : rounds.subList(1, rounds.size())) {
       c = c.plus(store.stage(copies, List.of(), clock.instant(), false));
     }
-    if (log.isDebugEnabled() && parsed.size() <= 100) {
-      for (StagedFile f : parsed) {
-        log.debug("staged {} ({})", f.path(), f.heartbeat().timestamp());
-      }
-    }
     for (QuarantinedFile q : bad) {
       log.warn("quarantined {}: {}", q.path(), q.reason());
     }
-    tellAfterCommit(parsed, bad, c); // a catch-up stages inside its transaction
     return c;
+  }
+
+  private static void debugStaged(List<StagedFile> staged) {
+    if (log.isDebugEnabled() && staged.size() <= 100) {
+      for (StagedFile f : staged) {
+        log.debug("staged {} ({})", f.path(), f.heartbeat().timestamp());
+      }
+    }
   }
 
   /** Splits files, in order, into lists holding each report at most once; the first list may be empty. */

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -99,6 +100,36 @@ public final class BulkLoad {
     }
   }
 
+  /**
+   * Which of {@code micros} (epoch microseconds) are staged already: for the few reports the watcher
+   * hands over at a time. Compared one by one, as literals, so that DuckDB skips every part of the
+   * table whose range of timestamps holds none of them (see {@link Staging#seenFiles} on lists).
+   */
+  public Set<Long> stagedAmong(Collection<Long> micros) {
+    Set<Long> staged = new HashSet<>();
+    List<Long> all = List.copyOf(micros);
+    for (int from = 0; from < all.size(); from += Staging.LOOKUP) {
+      stagedAmong(all.subList(from, Math.min(all.size(), from + Staging.LOOKUP)), staged);
+    }
+    return staged;
+  }
+
+  private void stagedAmong(List<Long> micros, Set<Long> staged) {
+    StringBuilder anyOf = new StringBuilder();
+    for (long us : micros) {
+      anyOf.append(anyOf.isEmpty() ? "" : " OR ").append("\"timestamp\" = TIMESTAMPTZ '")
+          .append(Instant.EPOCH.plus(us, ChronoUnit.MICROS)).append('\'');
+    }
+    try (Statement s = store.writer().createStatement();
+        ResultSet rs = s.executeQuery("SELECT epoch_us(\"timestamp\") FROM heartbeats WHERE " + anyOf)) {
+      while (rs.next()) {
+        staged.add(rs.getLong(1));
+      }
+    } catch (SQLException e) {
+      throw store.failure("look up " + micros.size() + " report timestamps", e);
+    }
+  }
+
   /** Whether no file was ever recorded: then every walked file is new and none vanished. */
   public boolean nothingSeen() {
     try (Statement s = store.writer().createStatement();
@@ -136,6 +167,7 @@ public final class BulkLoad {
         return 0;
       }
       long at = micros(now);
+      store.staging();
       try {
         if (heartbeats == null) {
           DuckDBConnection c = store.writer();

@@ -262,6 +262,11 @@ public final class StagingStore implements StoreReader, AutoCloseable {
     return (DuckDBConnection) db.writer();
   }
 
+  /** Marks the open transaction as one that stages reports: its commit clears a staging failure (for {@link BulkLoad}). */
+  void staging() {
+    tx.staging();
+  }
+
   /** A failure of the writer's connection, as every other write reports it (for {@link BulkLoad}). */
   StoreException failure(String what, SQLException e) {
     return db.fail(what, e);

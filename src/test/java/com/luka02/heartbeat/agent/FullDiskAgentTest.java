@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,7 +86,11 @@ class FullDiskAgentTest {
     assertNotNull(staged.poll(20, TimeUnit.SECONDS), "the first report was not staged");
 
     Path filler = disk.fill();
-    Path second = ReportText.write(config.reportsDir(), T0.plusSeconds(300));
+    // Long enough that its write needs new space: one short row can fit in what the log's last page has left.
+    Instant t = T0.plusSeconds(300);
+    Path second = config.reportsDir().resolve(ReportText.name(t));
+    Files.writeString(second, ReportText.report(t, "error", ReportText.OK + " Redis responding",
+        ReportText.ERROR + " Database file not found: " + "/var/db/ops.db ".repeat(4_096)), StandardCharsets.UTF_8);
     assertTrue(healthBecomes(503, Duration.ofSeconds(20)), "/health says staging fails while the disk is full");
 
     Files.delete(filler);
