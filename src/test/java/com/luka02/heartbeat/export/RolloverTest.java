@@ -74,6 +74,21 @@ class RolloverTest {
   }
 
   @Test
+  void aRolloverLeavesTheStagedRowsInTheDatabaseFileNotInItsLog() throws Exception {
+    try (Fixture f = Fixture.create(dir, at(DAY, "12:00"))) {
+      f.heartbeats(DAY, "ok", "warn");
+      f.stage();
+      Path log = Path.of(f.config.stagingDb() + ".wal");
+      assertTrue(Files.size(log) > 0, "staging a few reports leaves them in DuckDB's log");
+      f.clock.set(at(DAY.plusDays(1), "02:30"));
+
+      assertEquals(List.of(DAY), days(f.rollover().runDue()));
+
+      assertTrue(Files.notExists(log) || Files.size(log) == 0, () -> "the log still holds " + log.toFile().length() + " bytes");
+    }
+  }
+
+  @Test
   void sleepingThrough0230_exportsTheMissedDayOnWaking() throws Exception {
     try (Fixture f = Fixture.create(dir, at(DAY, "12:00"))) {
       f.heartbeats(DAY, "ok", "ok");
