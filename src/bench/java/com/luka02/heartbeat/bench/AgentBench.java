@@ -102,6 +102,9 @@ final class AgentBench {
     double third = s.get("rssLastThirdGrowthPercent").asDouble();
     results.row("sustained: RSS growth over the last third", "%+.1f%% (%.0f -> %.0f MB)".formatted(third,
         s.get("rssLastThirdStartMb").asDouble(), s.get("rssEndMb").asDouble()), "<= 2%", third <= 2.0);
+    double trend = s.get("rssLastThirdTrendPercent").asDouble();
+    results.row("sustained: the same from the least-squares trend", "%+.1f%% (%+.2f MB/min)".formatted(trend,
+        s.get("rssLastThirdSlopeMbPerMin").asDouble()), "<= 2%", trend <= 2.0);
     long dups = s.get("duplicates").asLong();
     results.row("sustained: staged / written, duplicates", "%d / %d, %d".formatted(s.get("staged").asLong(),
         s.get("reports").asLong(), dups), "all, 0", s.get("staged").asLong() >= s.get("reports").asLong() && dups == 0);

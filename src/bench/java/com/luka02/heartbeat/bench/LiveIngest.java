@@ -255,5 +255,9 @@ final class LiveIngest {
     double thirdStart = series.get(seconds * 2 / 3).get("rssMb").asDouble();
     out.put("rssLastThirdStartMb", thirdStart);
     out.put("rssLastThirdGrowthPercent", 100.0 * (last.get("rssMb").asDouble() - thirdStart) / thirdStart);
+    // The same growth read from the trend: two single samples also read where DuckDB's checkpoint cycle was.
+    double slope = slopePerMinute(series, seconds * 2 / 3);
+    out.put("rssLastThirdSlopeMbPerMin", slope);
+    out.put("rssLastThirdTrendPercent", 100.0 * slope * (seconds - seconds * 2 / 3) / 60.0 / thirdStart);
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,22 @@ class EngineLimitsTest {
       assertEquals(spill.toString(), where.rows().get(0).get(0));
       assertTrue(Files.isDirectory(spill));
       assertTrue(store.workFolder().getFileName().toString().startsWith("."), "hidden from users browsing the folder");
+    }
+  }
+
+  @Test
+  void smallCommitsAreCheckpointedOnceTheLogHoldsFourMegabytes() {
+    Path db = root.resolve("g/analytics/staging.duckdb");
+    Path log = Path.of(db + ".wal");
+    try (StagingStore store = StagingStore.open(db, ZoneOffset.UTC, List.of(db.getParent()))) {
+      String value = "x".repeat(60_000); // each commit small enough to go through the log
+      long largest = 0;
+      for (int i = 0; i < 120; i++) { // 7 MB of log in all
+        store.putState(StateKey.ROLLOVER_ERROR, value + i, Instant.EPOCH);
+        largest = Math.max(largest, log.toFile().length());
+      }
+      assertTrue(largest > 3_000_000, "the log grew to " + largest + " bytes");
+      assertTrue(largest < 4_500_000, "the log grew to " + largest + " bytes before a checkpoint");
     }
   }
 
