@@ -22,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Catch-up over real files and a real DuckDB file: one row per report, whatever happens to the files. */
 class CatchupTest {
-  private static final String HEALTHY_ROW =
-      "SELECT count(*) FROM heartbeats WHERE \"timestamp\" = TIMESTAMPTZ '" + Reports.HEALTHY_TS + "'";
 
   @TempDir Path root;
   private TestRoot t;
@@ -73,7 +71,7 @@ class CatchupTest {
     assertEquals(List.of(0L, 0L, 7L, 0L), TestRoot.counts(again));
     assertEquals(1, again.forgotten());
     assertEquals(7, t.count("heartbeats"));
-    assertEquals(1L, t.value(HEALTHY_ROW));
+    assertEquals(1L, t.value(Reports.HEALTHY_ROW));
   }
 
   @Test
@@ -95,7 +93,7 @@ class CatchupTest {
     CatchupResult result = t.catchup();
 
     assertEquals(List.of(7L, 0L, 1L, 0L), TestRoot.counts(result));
-    assertEquals(1L, t.value(HEALTHY_ROW));
+    assertEquals(1L, t.value(Reports.HEALTHY_ROW));
     assertEquals(Reports.HEALTHY, t.value("SELECT filename FROM heartbeats WHERE \"timestamp\" = TIMESTAMPTZ '"
         + Reports.HEALTHY_TS + "'"));
   }
@@ -108,7 +106,7 @@ class CatchupTest {
     CatchupResult again = t.catchup();
 
     assertEquals(List.of(0L, 0L, 8L, 0L), TestRoot.counts(again));
-    assertEquals(1L, t.value(HEALTHY_ROW));
+    assertEquals(1L, t.value(Reports.HEALTHY_ROW));
   }
 
   @Test
@@ -156,8 +154,8 @@ class CatchupTest {
     CatchupResult again = t.catchup();
 
     assertEquals(List.of(1L, 0L, 6L, 0L), TestRoot.counts(again));
-    assertEquals(0L, t.value(HEALTHY_ROW));
-    assertEquals(1L, t.value(HEALTHY_ROW.replace(Reports.HEALTHY_TS, "2025-10-27T21:45:32.101Z")));
+    assertEquals(0L, t.value(Reports.HEALTHY_ROW));
+    assertEquals(1L, t.value(Reports.HEALTHY_ROW.replace(Reports.HEALTHY_TS, "2025-10-27T21:45:32.101Z")));
     assertEquals(7, t.count("heartbeats"));
   }
 

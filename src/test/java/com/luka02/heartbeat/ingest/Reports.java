@@ -15,6 +15,9 @@ final class Reports {
   /** A healthy real report. */
   static final String HEALTHY = "heartbeat_2025-10-27_21-40-31.md";
   static final String HEALTHY_TS = "2025-10-27T21:40:31.871Z";
+  /** Counts the rows holding {@link #HEALTHY}'s report. */
+  static final String HEALTHY_ROW =
+      "SELECT count(*) FROM heartbeats WHERE \"timestamp\" = TIMESTAMPTZ '" + HEALTHY_TS + "'";
   /** A real CRITICAL report (database file not found). */
   static final String CRITICAL = "heartbeat_2025-10-29_11-30-51.md";
 

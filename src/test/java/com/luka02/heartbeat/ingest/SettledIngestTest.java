@@ -18,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SettledIngestTest {
   private static final String COPY = Reports.HEALTHY.replace(".md", " 2.md");
-  private static final String HEALTHY_ROW =
-      "SELECT count(*) FROM heartbeats WHERE \"timestamp\" = TIMESTAMPTZ '" + Reports.HEALTHY_TS + "'";
 
   @TempDir Path root;
   private TestRoot t;
@@ -45,7 +43,7 @@ class SettledIngestTest {
     t.ingester.ingest(List.of(copy, other, original), true);
 
     assertEquals(2, t.count("heartbeats"));
-    assertEquals(1L, t.value(HEALTHY_ROW));
+    assertEquals(1L, t.value(Reports.HEALTHY_ROW));
     assertEquals(Reports.HEALTHY, t.value("SELECT filename FROM heartbeats WHERE \"timestamp\" = TIMESTAMPTZ '"
         + Reports.HEALTHY_TS + "'"));
     assertEquals(3, t.count("seen_files"));
