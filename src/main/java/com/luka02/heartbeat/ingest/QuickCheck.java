@@ -127,7 +127,10 @@ public final class QuickCheck {
     return compareRecent(now, listed);
   }
 
-  /** Forgets all but the {@link #maxRecent} newest recent files, by the time in their names (a name without one counts as newest). */
+  /**
+   * Forgets all but the {@link #maxRecent} newest recent files, by the time in their names; a name
+   * without one counts as newest.
+   */
   private void keepNewest() {
     if (recent.size() <= maxRecent) {
       return;

@@ -104,8 +104,9 @@ final class Schema {
       s.execute("SET enable_external_file_cache = false");
       // Staged rows wait in DuckDB's memory until a checkpoint writes them to the file. At its default,
       // 16 MB of log (some 15,000 reports), RSS under a steady stream rose and fell by 15 MB every few
-      // minutes; at 4 MB by a quarter of that, for no more CPU (see README, Memory). A day's 288 reports
-      // never reach it: the rollover checkpoints. Big commits (a catch-up) skip the log and checkpoint anyway.
+      // minutes; at 4 MB by about a quarter of that, with no more CPU in the runs measured (see README,
+      // Memory). A day's 288 reports never reach it: the rollover checkpoints. Big commits (a catch-up)
+      // skip the log and checkpoint anyway.
       s.execute("SET checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'");
       s.execute("SET lock_configuration = true");
     } catch (SQLException e) {
