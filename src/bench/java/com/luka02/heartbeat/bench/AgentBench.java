@@ -99,12 +99,16 @@ final class AgentBench {
         "%.0f / %.0f / %.0f MB (max %.0f; second half %+.1f MB/min)".formatted(s.get("rssStartMb").asDouble(), half,
             s.get("rssEndMb").asDouble(), s.get("rssMaxMb").asDouble(), slope),
         "flat (<= " + FLAT_MB_PER_MIN + " MB/min)", flat);
-    double third = s.get("rssLastThirdGrowthPercent").asDouble();
-    results.row("sustained: RSS growth over the last third", "%+.1f%% (%.0f -> %.0f MB)".formatted(third,
-        s.get("rssLastThirdStartMb").asDouble(), s.get("rssEndMb").asDouble()), "<= 2%", third <= 2.0);
+    // Judged on the trend: a flat agent's RSS wanders by 1-3 % within a minute, so two single samples
+    // can read more than 2 % either way; they are shown, with the two minutes' medians.
     double trend = s.get("rssLastThirdTrendPercent").asDouble();
-    results.row("sustained: the same from the least-squares trend", "%+.1f%% (%+.2f MB/min)".formatted(trend,
-        s.get("rssLastThirdSlopeMbPerMin").asDouble()), "<= 2%", trend <= 2.0);
+    results.row("sustained: RSS growth over the last third (least-squares trend)", "%+.1f%% (%+.2f MB/min)"
+        .formatted(trend, s.get("rssLastThirdSlopeMbPerMin").asDouble()), "<= 2%", trend <= 2.0);
+    results.row("sustained: the same from its first and last minute's medians / from two samples",
+        "%+.1f%% (%.0f -> %.0f MB) / %+.1f%% (%.0f -> %.0f MB)".formatted(
+            s.get("rssLastThirdMedianGrowthPercent").asDouble(), s.get("rssLastThirdMedianStartMb").asDouble(),
+            s.get("rssLastThirdMedianEndMb").asDouble(), s.get("rssLastThirdGrowthPercent").asDouble(),
+            s.get("rssLastThirdStartMb").asDouble(), s.get("rssEndMb").asDouble()));
     long dups = s.get("duplicates").asLong();
     results.row("sustained: staged / written, duplicates", "%d / %d, %d".formatted(s.get("staged").asLong(),
         s.get("reports").asLong(), dups), "all, 0", s.get("staged").asLong() >= s.get("reports").asLong() && dups == 0);

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -236,6 +237,16 @@ final class LiveIngest {
     return visible;
   }
 
+  /** The median RSS of the samples from second {@code from} to {@code to} (exclusive). */
+  private static double medianRss(ArrayNode series, int from, int to) {
+    double[] rss = new double[to - from];
+    for (int i = from; i < to; i++) {
+      rss[i - from] = series.get(i).get("rssMb").asDouble();
+    }
+    Arrays.sort(rss);
+    return rss.length % 2 == 1 ? rss[rss.length / 2] : (rss[rss.length / 2 - 1] + rss[rss.length / 2]) / 2;
+  }
+
   /** RSS at the start, half-way, the end and after the drain, its maximum, and its growth late in the run. */
   private static void rssFigures(ObjectNode out, ArrayNode series, int seconds, Measure.ProcSample end) {
     JsonNode first = series.get(0);
@@ -255,9 +266,16 @@ final class LiveIngest {
     double thirdStart = series.get(seconds * 2 / 3).get("rssMb").asDouble();
     out.put("rssLastThirdStartMb", thirdStart);
     out.put("rssLastThirdGrowthPercent", 100.0 * (last.get("rssMb").asDouble() - thirdStart) / thirdStart);
-    // The same growth read from the trend: two single samples also read where DuckDB's checkpoint cycle was.
+    // The same growth read from the trend, and from the medians of the first and last minute: RSS
+    // wanders by 1-3 % within a flat minute, more than two single samples can tell from growth.
     double slope = slopePerMinute(series, seconds * 2 / 3);
     out.put("rssLastThirdSlopeMbPerMin", slope);
     out.put("rssLastThirdTrendPercent", 100.0 * slope * (seconds - seconds * 2 / 3) / 60.0 / thirdStart);
+    int minute = Math.min(60, Math.max(1, seconds / 6));
+    double firstMinute = medianRss(series, seconds * 2 / 3, seconds * 2 / 3 + minute);
+    double lastMinute = medianRss(series, seconds - minute + 1, seconds + 1);
+    out.put("rssLastThirdMedianStartMb", firstMinute);
+    out.put("rssLastThirdMedianEndMb", lastMinute);
+    out.put("rssLastThirdMedianGrowthPercent", 100.0 * (lastMinute - firstMinute) / firstMinute);
   }
 }
