@@ -107,10 +107,7 @@ public final class BulkLoad {
    */
   public Set<Long> stagedAmong(Collection<Long> micros) {
     Set<Long> staged = new HashSet<>();
-    List<Long> all = List.copyOf(micros);
-    for (int from = 0; from < all.size(); from += Staging.LOOKUP) {
-      stagedAmong(all.subList(from, Math.min(all.size(), from + Staging.LOOKUP)), staged);
-    }
+    Staging.inLookups(micros, part -> stagedAmong(part, staged));
     return staged;
   }
 

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,11 +97,16 @@ final class Staging {
    */
   Map<String, SeenFile> seenFiles(Collection<String> paths) {
     Map<String, SeenFile> seen = new HashMap<>();
-    List<String> all = List.copyOf(paths);
-    for (int from = 0; from < all.size(); from += LOOKUP) {
-      seenFiles(all.subList(from, Math.min(all.size(), from + LOOKUP)), seen);
-    }
+    inLookups(paths, part -> seenFiles(part, seen));
     return seen;
+  }
+
+  /** Hands {@code values} to {@code lookup} {@link #LOOKUP} at a time. */
+  static <T> void inLookups(Collection<T> values, Consumer<List<T>> lookup) {
+    List<T> all = List.copyOf(values);
+    for (int from = 0; from < all.size(); from += LOOKUP) {
+      lookup.accept(all.subList(from, Math.min(all.size(), from + LOOKUP)));
+    }
   }
 
   private void seenFiles(List<String> paths, Map<String, SeenFile> seen) {
