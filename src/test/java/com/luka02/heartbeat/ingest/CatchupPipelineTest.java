@@ -119,6 +119,29 @@ class CatchupPipelineTest {
   }
 
   @Test
+  void aNewFileHoldingAReportTheRulesStagedEarlierInTheCatchupIsNotAddedBesideIt() throws IOException {
+    ingester(StageListener.NONE).catchup(CatchupOptions.FULL);
+    // Four recorded files now hold reports never staged: a batch of them goes through the rules at
+    // once. A new file read in the next batch holds the first of them again.
+    String text = Files.readString(ops.resolve(name(FIRST)));
+    Instant moved = Instant.parse("2025-12-01T00:00:00.5Z");
+    for (int i = 0; i < 4; i++) {
+      Reports.write(ops.resolve(name(FIRST.plusSeconds(300L * i))),
+          text.replace(FIRST.toString(), moved.plusSeconds(i).toString()));
+    }
+    for (int i = 0; i < 4; i++) {
+      Instant t = Instant.parse("2025-12-02T00:00:00.25Z").plusSeconds(300L * i);
+      Reports.write(ops.resolve(name(t)), text.replace(FIRST.toString(), (i == 3 ? moved : t).toString()));
+    }
+
+    CatchupResult r = ingester(StageListener.NONE).catchup(CatchupOptions.FULL);
+
+    assertEquals(1, count("SELECT count(*) FROM heartbeats WHERE \"timestamp\" = TIMESTAMPTZ '2025-12-01 00:00:00.5Z'"));
+    assertEquals(0, count("SELECT count(*) FROM (SELECT \"timestamp\" FROM heartbeats GROUP BY ALL HAVING count(*) > 1)"));
+    assertEquals(REPORTS + 3, count("SELECT count(*) FROM heartbeats"), r.describe());
+  }
+
+  @Test
   void failedCatchupLeavesTheStoreConsistentAndTheNextCompletesIt() throws IOException {
     AtomicInteger batches = new AtomicInteger();
     StageListener failing = (staged, quarantined, counts) -> {
