@@ -16,6 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
@@ -132,7 +133,23 @@ final class ReportFiles {
     int cap = (int) Math.min(limit + 1, Integer.MAX_VALUE - 8);
     try (SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       long size = ch.size();
-      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(cap, Math.max(size + 1, 1)));
+      // Most files are read whole into an array of their size, with no copy; one byte more tells
+      // whether the file grew since it was measured.
+      byte[] exact = new byte[(int) Math.min(cap, size)];
+      ByteBuffer buf = ByteBuffer.wrap(exact);
+      while (buf.hasRemaining() && ch.read(buf) > 0) {
+        // reading
+      }
+      if (buf.hasRemaining()) {
+        return Arrays.copyOf(exact, buf.position()); // it shrank
+      }
+      ByteBuffer more = ByteBuffer.allocate(1);
+      if (exact.length == cap || ch.read(more) <= 0) {
+        return exact;
+      }
+      // It grew: read on, doubling, up to the cap.
+      buf = ByteBuffer.allocate((int) Math.min(cap, Math.max(2L * exact.length, exact.length + 2L)));
+      buf.put(exact).put(more.flip());
       while (buf.hasRemaining() && ch.read(buf) > 0) {
         if (!buf.hasRemaining() && buf.capacity() < cap) {
           ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(cap, (long) buf.capacity() * 2));
@@ -141,10 +158,7 @@ final class ReportFiles {
           buf = bigger;
         }
       }
-      byte[] out = new byte[buf.position()];
-      buf.flip();
-      buf.get(out);
-      return out;
+      return Arrays.copyOf(buf.array(), buf.position());
     }
   }
 

@@ -1,12 +1,16 @@
 package com.luka02.heartbeat.store;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.luka02.heartbeat.report.Check;
 import com.luka02.heartbeat.report.Heartbeat;
 import com.luka02.heartbeat.report.Status;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,42 +32,71 @@ import org.duckdb.DuckDBConnection;
 public final class BulkLoad {
   private final StagingStore store;
 
-  /** One report ready to append: every value computed, so that building rows can run on reader threads. */
+  /**
+   * One report ready to append: every value computed, the long strings already in UTF-8 (the bytes the
+   * appender hands DuckDB), so that building rows runs on reader threads and not on the writer's.
+   */
   public record Row(StagedFile file, long tsMicros, String redis, String database, String api, String optimizer,
-      String digest, String checksJson) {
+      String digest, byte[] checksJson, byte[] summary, byte[] path, byte[] contentHash) {
     /** Computes a row's values; safe on any thread. */
     public static Row of(StagedFile f) {
       Heartbeat h = f.heartbeat();
       Instant t = h.timestamp();
       return new Row(f, micros(t), Status.wireOrNull(h.sectionStatus("Redis")),
           Status.wireOrNull(h.sectionStatus("Database")), Status.wireOrNull(h.sectionStatus("API Endpoints")), h.launchAgent(Heartbeat.OPTIMIZER_AGENT),
-          h.launchAgent(Heartbeat.DIGEST_AGENT), BulkLoad.checksJson(h.checks()));
+          h.launchAgent(Heartbeat.DIGEST_AGENT), checksJsonUtf8(h.checks()), utf8(h.summary()), utf8(f.path()),
+          utf8(f.contentHash()));
+    }
+
+    private static byte[] utf8(String s) {
+      return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
   }
 
-  private static final JsonFactory JSON = new JsonFactory();
+  /**
+   * Characters beyond the Basic Multilingual Plane (an emoji) written as themselves in UTF-8 too, as
+   * the text writer writes them, not as two escaped surrogates.
+   */
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 
   /**
-   * The {@code checks} column, for the appender and the CSV load alike: the shared mapper's text,
-   * written through Jackson's streaming writer without its per-value dispatch (a tenth of a catch-up's reading).
+   * The {@code checks} column, for the CSV load: the shared mapper's text, written through Jackson's
+   * streaming writer without its per-value dispatch (a tenth of a catch-up's reading).
    */
   static String checksJson(List<Check> checks) {
     StringWriter out = new StringWriter(96 * checks.size() + 2);
     try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartArray();
-      for (Check c : checks) {
-        g.writeStartObject();
-        g.writeStringField("section", c.section());
-        g.writeStringField("label", c.label());
-        g.writeStringField("status", Status.wireOrNull(c.status()));
-        g.writeStringField("message", c.message());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
+      writeChecks(g, checks);
     } catch (IOException e) {
       throw new IllegalStateException("writing to a string cannot fail", e);
     }
     return out.toString();
+  }
+
+  /** {@link #checksJson} in UTF-8, for the appender: the same text, written as bytes at once. */
+  static byte[] checksJsonUtf8(List<Check> checks) {
+    ByteArrayBuilder out = new ByteArrayBuilder(96 * checks.size() + 2);
+    try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+      writeChecks(g, checks);
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to memory cannot fail", e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void writeChecks(JsonGenerator g, List<Check> checks) throws IOException {
+    g.writeStartArray();
+    for (int i = 0; i < checks.size(); i++) {
+      Check c = checks.get(i);
+      g.writeStartObject();
+      g.writeStringField("section", c.section());
+      g.writeStringField("label", c.label());
+      g.writeStringField("status", Status.wireOrNull(c.status()));
+      g.writeStringField("message", c.message());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   /** What is staged already: the timestamps (epoch microseconds) of staged rows and the quarantined paths. */
@@ -191,9 +224,9 @@ public final class BulkLoad {
         heartbeats.append(hb.durationMs().intValue());
       }
       heartbeats.append(r.redis()).append(r.database()).append(r.api()).append(r.optimizer()).append(r.digest())
-          .append(r.checksJson()).append(hb.summary()).append(f.path()).append(f.contentHash())
+          .append(r.checksJson()).append(r.summary()).append(r.path()).append(r.contentHash())
           .append(f.day()).appendEpochMicros(at).append(change).endRow();
-      seen.beginRow().append(f.path()).append(f.size()).append(f.mtimeMs()).append(f.contentHash())
+      seen.beginRow().append(r.path()).append(f.size()).append(f.mtimeMs()).append(r.contentHash())
           .appendEpochMicros(r.tsMicros()).appendEpochMicros(at).endRow();
     }
 

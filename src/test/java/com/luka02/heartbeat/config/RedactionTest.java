@@ -34,6 +34,29 @@ class RedactionTest {
   }
 
   @Test
+  void thePlainSearchBeforeThePatternsMissesNoSecretInAnyCase() {
+    // The search for trigger words must find every text a built-in pattern masks, whatever the case
+    // of its letters and wherever it stands; here the patterns alone are the reference.
+    String[] parts = {"PassWord=a1", "PWD: b2", "Api-Key=c3", "api_KEY: d4", "SECRET=e5", "ToKeN: f6",
+        "AUTHORIZATION: Basic g7", "-a h8", "x-a i9", "passwd=j0", "\u212Aey", "\u0130", "\u00e9t\u00e9", " ", "\n",
+        "ok", "-", "p", "t", "a", "s"};
+    java.util.Random random = new java.util.Random(20261128L);
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder text = new StringBuilder();
+      for (int k = random.nextInt(6); k >= 0; k--) {
+        text.append(parts[random.nextInt(parts.length)]).append(random.nextBoolean() ? " " : "");
+      }
+      String t = text.toString();
+      String expected = t;
+      for (java.util.regex.Pattern p : Redaction.BUILT_IN) {
+        expected = p.matcher(expected).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+            m.group().substring(0, m.start(1) - m.start()) + Redaction.MASK + m.group().substring(m.end(1) - m.start())));
+      }
+      assertEquals(expected, on.apply(t), t);
+    }
+  }
+
+  @Test
   void disabledRedactionChangesNothing() {
     assertEquals("redis-cli -a hunter2", Redaction.of(false, List.of()).apply("redis-cli -a hunter2"));
   }

@@ -125,6 +125,19 @@ class ReportParserTest {
     assertEquals(Arrays.asList("skipped", "skipped", "warn", "skipped", "skipped"), row(h).subList(3, 8));
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "Skipped in CI | skipped", "SKIPPED | skipped", "was skipped. | skipped", "(skipped) | skipped",
+      "not_skipped | error", "skippedX | error", "unskipped run | error", "skip ped | error",
+      "caf\u00e9 skipped | skipped", "S\u212AIPPED | skipped", "\u017Fkipped | error", "\u0130 skipped | skipped",
+      "\u0130skipped | skipped", "x\u0131skipped | error"})
+  void aCheckThatSaysSkippedAsAWordIsSkippedWhateverItsCase(String message, String status) throws ReportFormatException {
+    // The first line, lower-cased as java.util.Locale.ROOT does, holds the word "skipped" on its own.
+    Heartbeat h = ReportParser.parse(withChecks("### Redis\n\n- **Status:** " + ERROR + " " + message + "\n\n"));
+
+    assertEquals(status, h.checks().get(0).status().wire(), message);
+  }
+
   @Test
   void missingSectionGivesNull() throws ReportFormatException {
     String text = Reports.realText(Reports.HEALTHY)

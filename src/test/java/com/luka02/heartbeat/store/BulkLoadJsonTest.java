@@ -1,10 +1,12 @@
 package com.luka02.heartbeat.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.luka02.heartbeat.io.Json;
 import com.luka02.heartbeat.report.Check;
 import com.luka02.heartbeat.report.Status;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +21,8 @@ class BulkLoadJsonTest {
         new Check("", "", Status.SKIPPED, ""));
 
     assertEquals(Json.mapper().writeValueAsString(checks), BulkLoad.checksJson(checks));
+    assertArrayEquals(Json.mapper().writeValueAsString(checks).getBytes(StandardCharsets.UTF_8),
+        BulkLoad.checksJsonUtf8(checks));
     assertEquals(Json.mapper().writeValueAsString(List.of()), BulkLoad.checksJson(List.of()));
   }
 }
