@@ -17,10 +17,7 @@ public final class Redaction {
       Pattern.compile("(?i)\\b(?:password|passwd|pwd)\\s*[=:]\\s*([^\\s&;,'\"]+)"),
       Pattern.compile("(?i)\\b(?:token|api[_-]?key|secret)\\s*[=:]\\s*([^\\s&;,'\"]+)"),
       Pattern.compile("(?i)\\bAuthorization:\\s*(.+)"));
-  /**
-   * Every built-in pattern needs one of these, in ASCII letters of either case (their {@code (?i)} is
-   * ASCII only); most text has none.
-   */
+  /** Every built-in pattern needs one of these; most text has none and is scanned once, lowercased. */
   private static final String[] TRIGGERS = {"-a", "pass", "pwd", "token", "api", "secret", "authorization"};
   private static final Redaction NONE = new Redaction(List.of(), List.of());
 
@@ -65,18 +62,14 @@ public final class Redaction {
   }
 
   /**
-   * A plain search: a regular expression with alternatives tries each one at every character, and a
-   * lower-cased copy of every message was 90 MB of what a year's catch-up allocated.
+   * A plain search: a regular expression with alternatives tries each one at every character. The
+   * lower-cased copy costs less than searching the text in either case by hand (measured on a year).
    */
   private static boolean mayHoldSecret(String text) {
-    for (int i = 0, n = text.length(); i < n; i++) {
-      char c = text.charAt(i);
-      if (c == '-' || c == 'p' || c == 'P' || c == 't' || c == 'T' || c == 'a' || c == 'A' || c == 's' || c == 'S') {
-        for (String t : TRIGGERS) {
-          if (text.regionMatches(true, i, t, 0, t.length())) {
-            return true;
-          }
-        }
+    String lower = text.toLowerCase(java.util.Locale.ROOT);
+    for (String t : TRIGGERS) {
+      if (lower.contains(t)) {
+        return true;
       }
     }
     return false;

@@ -351,9 +351,8 @@ public final class ReportParser {
 
   /** The word "skipped", in any case, standing alone. */
   private static boolean saysSkipped(String text) {
-    boolean ascii = ascii(text);
-    String lower = ascii ? text : text.toLowerCase(java.util.Locale.ROOT);
-    for (int at = skipped(lower, 0, ascii); at >= 0; at = skipped(lower, at + 1, ascii)) {
+    String lower = text.toLowerCase(java.util.Locale.ROOT);
+    for (int at = lower.indexOf("skipped"); at >= 0; at = lower.indexOf("skipped", at + 1)) {
       boolean startsWord = at == 0 || !Character.isLetterOrDigit(lower.charAt(at - 1)) && lower.charAt(at - 1) != '_';
       int after = at + "skipped".length();
       boolean endsWord = after == lower.length()
@@ -363,32 +362,6 @@ public final class ReportParser {
       }
     }
     return false;
-  }
-
-  /**
-   * Where "skipped" starts in {@code lower} from {@code from}, or -1. Text that is all ASCII is
-   * searched as it is, in letters of either case: lower-casing it only changes the letters' case, and
-   * a lower-cased copy of every message cost more than the search.
-   */
-  private static int skipped(String lower, int from, boolean ascii) {
-    if (!ascii) {
-      return lower.indexOf("skipped", from);
-    }
-    for (int at = from, last = lower.length() - "skipped".length(); at <= last; at++) {
-      if (lower.regionMatches(true, at, "skipped", 0, "skipped".length())) {
-        return at;
-      }
-    }
-    return -1;
-  }
-
-  private static boolean ascii(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) >= 0x80) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String firstLine(String s) {
