@@ -139,6 +139,30 @@ class ReportParserTest {
   }
 
   @Test
+  void theHeaderLinesAreReadAsTheirPatternsReadThem() {
+    // Read by hand for speed; the patterns are the reference, white space and line terminators included.
+    String[] parts = {" ", "\t", "\u000B", "\f", "\r", "\n", "\u0085", "\u2028", "\u2029", "\u00A0", "\u3000", "1",
+        "39", "123456789", "1234567890", "ms", "MS", "m", "s", "x", "2025-10-28T14:06:52.941Z", "\u2705 HEALTHY", "*", "**"};
+    String[] prefixes = {"**Timestamp:**", "**Status:**", "**Duration:**", "**Timestamp:*", "**timestamp:**", "**Status:** ", ""};
+    java.util.Random random = new java.util.Random(20261128L);
+    for (int n = 0; n < 50_000; n++) {
+      StringBuilder line = new StringBuilder(prefixes[random.nextInt(prefixes.length)]);
+      for (int k = random.nextInt(6); k > 0; k--) {
+        line.append(parts[random.nextInt(parts.length)]);
+      }
+      String l = line.toString();
+      assertEquals(captured(ReportParser.TIMESTAMP, l), ReportParser.field(l, ReportParser.TIMESTAMP_FIELD), l);
+      assertEquals(captured(ReportParser.STATUS, l), ReportParser.field(l, ReportParser.STATUS_FIELD), l);
+      assertEquals(captured(ReportParser.DURATION, l), ReportParser.duration(l), l);
+    }
+  }
+
+  private static String captured(java.util.regex.Pattern p, String line) {
+    java.util.regex.Matcher m = p.matcher(line);
+    return m.matches() ? m.group(1) : null;
+  }
+
+  @Test
   void missingSectionGivesNull() throws ReportFormatException {
     String text = Reports.realText(Reports.HEALTHY)
         .replace("### Redis\n\n- **Status:** " + OK + " Redis responding\n\n", "");
