@@ -29,13 +29,20 @@ public final class Sha256 {
   private static final Logger log = LoggerFactory.getLogger(Sha256.class);
   /** One digest per thread, reset by each use: a look-up per report was 50-100 ms of a year's catch-up. */
   private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Sha256::digest);
-  /** The system's one-shot SHA-256, or null when the JDK's digest is used. */
-  private static final OneShot SYSTEM = OneShot.load();
 
   private Sha256() {}
 
   public static String of(byte[] bytes) {
-    return HexFormat.of().formatHex(SYSTEM != null ? SYSTEM.digest(bytes) : jdk(bytes));
+    OneShot system = SystemLibrary.ONE_SHOT;
+    return HexFormat.of().formatHex(system != null ? system.digest(bytes) : jdk(bytes));
+  }
+
+  /**
+   * The system's one-shot SHA-256, or null when the JDK's digest is used; loaded at the first report
+   * hashed, so that a command that hashes none (a rollover hashes its file as a stream) loads no library.
+   */
+  private static final class SystemLibrary {
+    static final OneShot ONE_SHOT = OneShot.load();
   }
 
   /** The hash of {@code file}'s content, read as a stream. */
@@ -48,7 +55,7 @@ public final class Sha256 {
 
   /** Which implementation hashes a report's bytes: {@code libcrypto}, {@code CommonCrypto} or {@code jdk}. */
   public static String implementation() {
-    return SYSTEM != null ? SYSTEM.name() : "jdk";
+    return SystemLibrary.ONE_SHOT != null ? SystemLibrary.ONE_SHOT.name() : "jdk";
   }
 
   /** The JDK's digest of {@code bytes}, whatever {@link #implementation} is. */
