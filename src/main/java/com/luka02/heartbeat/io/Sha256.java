@@ -98,8 +98,23 @@ public final class Sha256 {
     private static final Pointer SHA256;
 
     static {
-      com.sun.jna.Native.register(LibCrypto.class, NativeLibrary.getInstance("crypto"));
+      com.sun.jna.Native.register(LibCrypto.class, library());
       SHA256 = EVP_sha256();
+    }
+
+    /**
+     * OpenSSL 3's or 1.1's library by its file name: asked for "crypto", JNA looks for libcrypto.so,
+     * which only OpenSSL's development package installs, before it searches for a versioned name.
+     */
+    private static NativeLibrary library() {
+      for (String name : new String[] {"libcrypto.so.3", "libcrypto.so.1.1"}) {
+        try {
+          return NativeLibrary.getInstance(name);
+        } catch (UnsatisfiedLinkError e) {
+          // the next one
+        }
+      }
+      return NativeLibrary.getInstance("crypto");
     }
 
     private static native Pointer EVP_sha256();
