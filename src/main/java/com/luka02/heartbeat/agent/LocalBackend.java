@@ -59,7 +59,8 @@ public final class LocalBackend implements Backend {
   @Override
   public CatchupResult catchup(CatchupOptions options) {
     try {
-      return new Ingester(config, store(), clock).catchup(options);
+      Ingester.Walking walking = Ingester.walkAhead(config); // walks while the store opens
+      return new Ingester(config, store(), clock).catchup(options, walking);
     } catch (IOException e) {
       throw new UncheckedIOException("catch-up of " + config.reportsDir() + " failed: " + e.getMessage(), e);
     }

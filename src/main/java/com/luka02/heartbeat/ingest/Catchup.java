@@ -53,11 +53,14 @@ final class Catchup {
     this.commitFiles = commitFiles;
   }
 
-  /** See {@link Ingester#catchup(CatchupOptions, Instant, Consumer)}; hands the walk to {@code onWalk} first. */
+  /**
+   * See {@link Ingester#catchup(CatchupOptions, Instant, Consumer)}; hands the walk to {@code onWalk}
+   * first. Walks now, or takes the walk {@code walking} started before the store was opened.
+   */
   CatchupResult run(CatchupOptions options, Instant modifiedBefore, Consumer<Path> young,
-      Consumer<ReportFiles.Walk> onWalk) throws IOException {
+      Consumer<ReportFiles.Walk> onWalk, Ingester.Walking walking) throws IOException {
     long start = System.nanoTime();
-    ReportFiles.Walk walk = ReportFiles.walk(config.reportsDir(), config.summaryDir());
+    ReportFiles.Walk walk = walking != null ? walking.get() : ReportFiles.walk(config.reportsDir(), config.summaryDir());
     onWalk.accept(walk);
     long walked = System.nanoTime();
     Map<String, ReportFiles.Entry> regular = new HashMap<>();

@@ -26,6 +26,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +103,54 @@ public final class Ingester {
   }
 
   /**
+   * Starts walking {@code config}'s reports tree on a thread of its own, for a catch-up that has yet to
+   * open its store: a command's catch-up walks while DuckDB loads and opens the file, which took
+   * 0.2 s of the 0.3-0.4 s a year's walk takes.
+   */
+  public static Walking walkAhead(Config config) {
+    CompletableFuture<ReportFiles.Walk> walk = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        walk.complete(ReportFiles.walk(config.reportsDir(), config.summaryDir()));
+      } catch (IOException | RuntimeException e) {
+        walk.completeExceptionally(e);
+      }
+    }, "walk");
+    t.setDaemon(true);
+    t.start();
+    return new Walking(walk);
+  }
+
+  /** A walk started by {@link #walkAhead}, for {@link #catchup(CatchupOptions, Walking)}. */
+  public static final class Walking {
+    private final CompletableFuture<ReportFiles.Walk> walk;
+
+    private Walking(CompletableFuture<ReportFiles.Walk> walk) {
+      this.walk = walk;
+    }
+
+    ReportFiles.Walk get() throws IOException {
+      try {
+        return walk.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while walking the reports");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      }
+    }
+  }
+
+  /** As {@link #catchup(CatchupOptions)}, on the walk {@code walking} made of this ingester's tree. */
+  public CatchupResult catchup(CatchupOptions options, Walking walking) throws IOException {
+    return new Catchup(this, config, store, clock, batch, commitFiles).run(options, Instant.MAX, young -> { },
+        w -> { }, walking);
+  }
+
+  /**
    * As {@link #catchup(CatchupOptions)}, but files modified after {@code modifiedBefore} may still be
    * being written: they go to {@code young} instead of being read now.
    */
@@ -112,7 +162,8 @@ public final class Ingester {
   /** As above, and hands the walk to {@code onWalk} before staging, for the quick check's index. */
   CatchupResult catchup(CatchupOptions options, Instant modifiedBefore, Consumer<Path> young,
       Consumer<ReportFiles.Walk> onWalk) throws IOException {
-    return new Catchup(this, config, store, clock, batch, commitFiles).run(options, modifiedBefore, young, onWalk);
+    return new Catchup(this, config, store, clock, batch, commitFiles).run(options, modifiedBefore, young, onWalk,
+        null);
   }
 
   /** The order a catch-up reads in (see {@link Catchup#nameTime}). */
