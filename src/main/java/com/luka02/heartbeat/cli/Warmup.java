@@ -8,8 +8,8 @@ import com.luka02.heartbeat.io.Json;
  * classes. A catch-up of nothing new on a year: median 1.65 s without, 1.50 s with, relaunch included.
  * A command that talks to a running agent ({@code query}, {@code status}) loads neither.
  *
- * <p>Nothing here may touch native code. The driver's classes are loaded, not initialised:
- * initialising {@code DuckDBNative} loads DuckDB's native library, and a first version that did so
+ * <p>Nothing here may touch native code. The driver's classes are loaded, not initialised, but for
+ * {@code DuckDBDriver} itself: initialising {@code DuckDBNative} loads DuckDB's native library, and a first version that did so
  * here crashed the JVM (exit 134, SIGABRT) when a command exited at once on a config error while the
  * library was still loading (CI, {@code SupervisorTest}); had the load failed on this thread, the
  * command would also have seen only "Could not initialize class", without the cause.
@@ -33,6 +33,10 @@ final class Warmup {
     Thread t = new Thread(() -> {
       try {
         Json.mapper();
+        // The driver's class is initialised, the others only loaded: its static initialiser, pure Java,
+        // registers it with DriverManager and a memory event with Java Flight Recorder, 80 ms of a
+        // command's start that no native code is part of.
+        Class.forName(DRIVER_CLASSES[0], true, loader);
         for (String name : DRIVER_CLASSES) {
           Class.forName(name, false, loader);
         }
