@@ -12,8 +12,8 @@ import java.util.Arrays;
  * A command that talks to a running agent ({@code query}, {@code status}) loads neither.
  *
  * <p>Nothing here may touch native code. The driver's classes are loaded, not initialised, but for
- * {@code DuckDBDriver} itself: initialising {@code DuckDBNative} loads DuckDB's native library, and a first version that did so
- * here crashed the JVM (exit 134, SIGABRT) when a command exited at once on a config error while the
+ * {@code DuckDBDriver} itself: initialising {@code DuckDBNative} loads DuckDB's native library, and a
+ * first version that did so here crashed the JVM (exit 134, SIGABRT) when a command exited at once on a config error while the
  * library was still loading (CI, {@code SupervisorTest}); had the load failed on this thread, the
  * command would also have seen only "Could not initialize class", without the cause.
  * Logging is not touched: SLF4J initialised on two threads at once hands one a substitute factory.
@@ -36,7 +36,8 @@ final class Warmup {
     // The mapper reads a config file and serves the agent; a store command without --config never
     // builds it (its summaries read JSON with the streaming parser), and the second core it would
     // take is the compiler's and the walk's.
-    boolean mapper = command.equals("run") || Arrays.stream(args).anyMatch(a -> a.equals("--config") || a.startsWith("--config="));
+    boolean mapper = command.equals("run")
+        || Arrays.stream(args).anyMatch(a -> a.equals("--config") || a.startsWith("--config="));
     Thread t = new Thread(() -> {
       try {
         if (mapper) {

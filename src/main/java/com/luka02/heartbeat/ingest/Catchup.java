@@ -60,7 +60,8 @@ final class Catchup {
   CatchupResult run(CatchupOptions options, Instant modifiedBefore, Consumer<Path> young,
       Consumer<ReportFiles.Walk> onWalk, Ingester.Walking walking) throws IOException {
     long start = System.nanoTime();
-    ReportFiles.Walk walk = walking != null ? walking.get() : ReportFiles.walk(config.reportsDir(), config.summaryDir());
+    ReportFiles.Walk walk = walking != null ? walking.get()
+        : ReportFiles.walk(config.reportsDir(), config.summaryDir());
     onWalk.accept(walk);
     long walked = System.nanoTime();
     Map<String, ReportFiles.Entry> regular = new HashMap<>();

@@ -48,8 +48,8 @@ public final class Ingester {
    * Files staged in one transaction when nobody listens (the {@code catchup} and {@code recover}
    * commands): DuckDB's row group (122,880 rows). A commit that stages this many reports makes DuckDB
    * checkpoint, which compresses the table's last row group whole; commits of 8,192 had it compress
-   * the same row group again and again as it filled (a year's catch-up: 4.5-4.9 s in one or two
-   * transactions against 5.8-6.6 s in thirteen, peak RSS 355-385 MB against 350-375 MB, 2026-11-28).
+   * the same row group again and again as it filled (a year's catch-up: 4.5-5.2 s in one or two
+   * transactions against 5.8-6.4 s in thirteen, peak RSS 355-385 MB against 350-377 MB, 2026-11-28).
    * The uncommitted rows wait in DuckDB's memory, within its limit; a crash loses at most this many
    * files' work, which the next catch-up redoes.
    */

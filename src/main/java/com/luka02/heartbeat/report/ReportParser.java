@@ -232,11 +232,8 @@ public final class ReportParser {
     if (!line.startsWith(prefix)) {
       return null;
     }
-    int from = prefix.length();
+    int from = skipSpace(line, prefix.length());
     int to = line.length();
-    while (from < to && regexSpace(line.charAt(from))) {
-      from++;
-    }
     while (to > from && regexSpace(line.charAt(to - 1))) {
       to--;
     }
@@ -254,31 +251,25 @@ public final class ReportParser {
     if (!line.startsWith(DURATION_FIELD)) {
       return null;
     }
-    int i = DURATION_FIELD.length();
-    int n = line.length();
-    while (i < n && regexSpace(line.charAt(i))) {
-      i++;
+    int digits = skipSpace(line, DURATION_FIELD.length());
+    int end = digits;
+    while (end < line.length() && line.charAt(end) >= '0' && line.charAt(end) <= '9') {
+      end++;
     }
-    int digits = i;
-    while (i < n && line.charAt(i) >= '0' && line.charAt(i) <= '9') {
-      i++;
-    }
-    int end = i;
     if (end == digits || end - digits > 9) {
       return null;
     }
-    while (i < n && regexSpace(line.charAt(i))) {
+    int unit = skipSpace(line, end);
+    boolean ms = line.startsWith("ms", unit) && skipSpace(line, unit + 2) == line.length();
+    return ms ? line.substring(digits, end) : null;
+  }
+
+  /** The first index from {@code i} that is not the regular expressions' white space. */
+  private static int skipSpace(String line, int i) {
+    while (i < line.length() && regexSpace(line.charAt(i))) {
       i++;
     }
-    if (!line.startsWith("ms", i)) {
-      return null;
-    }
-    for (i += 2; i < n; i++) {
-      if (!regexSpace(line.charAt(i))) {
-        return null;
-      }
-    }
-    return line.substring(digits, end);
+    return i;
   }
 
   /** The regular expressions' {@code \\s}: ASCII white space. */
