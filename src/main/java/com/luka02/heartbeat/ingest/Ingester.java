@@ -83,7 +83,8 @@ public final class Ingester {
   }
 
   public Ingester(Config config, StagingStore store, Clock clock, StageListener listener) {
-    this(config, store, clock, listener, BATCH, listener == StageListener.NONE ? COMMIT_FILES : LISTENED_COMMIT_FILES);
+    this(config, store, clock, listener, BATCH,
+        listener == StageListener.NONE ? COMMIT_FILES : LISTENED_COMMIT_FILES);
   }
 
   /** As above, with a catch-up read {@code batch} files at a time and committed every {@code commitFiles}. */
