@@ -77,7 +77,11 @@ public final class Main {
 
   /** As {@link #execute(String...)}, with error messages to {@code err} (null: standard error). */
   static int execute(java.io.PrintWriter err, String... args) {
-    Warmup.begin(args);
+    if (Warmup.begin(args) != null) {
+      // A store command sets up its logging now, while the warm-up builds what reading its config
+      // needs on the other core, rather than at the config's first log line.
+      org.slf4j.LoggerFactory.getILoggerFactory();
+    }
     CommandLine cli = new CommandLine(new Main());
     Subcommands.register(cli, args);
     if (err != null) {
