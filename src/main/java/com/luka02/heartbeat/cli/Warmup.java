@@ -8,15 +8,16 @@ import java.util.Arrays;
  * its config: the JSON mapper (0.1-0.2 s of class loading in a fresh JVM) when it reads a config file
  * or runs the agent, and the DuckDB driver's classes. A catch-up of nothing new on a year: median
  * 1.65 s without, 1.50 s with, relaunch included; without the mapper when nothing reads a config
- * file, 1.12 s against 1.20 s, and {@code rollover --date} 0.70 s against 0.79 s (medians of 7, 2026-11-28).
- * A command that talks to a running agent ({@code query}, {@code status}) loads neither.
+ * file, 1.12 s against 1.20 s, and {@code rollover --date} 0.70 s against 0.79 s (medians of 7,
+ * 2026-11-28). A command that talks to a running agent ({@code query}, {@code status}) loads neither.
  *
  * <p>Nothing here may touch native code. The driver's classes are loaded, not initialised, but for
  * {@code DuckDBDriver} itself: initialising {@code DuckDBNative} loads DuckDB's native library, and a
- * first version that did so here crashed the JVM (exit 134, SIGABRT) when a command exited at once on a config error while the
- * library was still loading (CI, {@code SupervisorTest}); had the load failed on this thread, the
- * command would also have seen only "Could not initialize class", without the cause.
- * Logging is not touched: SLF4J initialised on two threads at once hands one a substitute factory.
+ * first version that did so here crashed the JVM (exit 134, SIGABRT) when a command exited at once on
+ * a config error while the library was still loading (CI, {@code SupervisorTest}); had the load failed
+ * on this thread, the command would also have seen only "Could not initialize class", without the
+ * cause. Logging is not touched: SLF4J initialised on two threads at once hands one a substitute
+ * factory.
  */
 final class Warmup {
   /** The driver's classes a store's opening meets first. */
