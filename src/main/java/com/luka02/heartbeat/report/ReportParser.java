@@ -25,12 +25,9 @@ import java.util.regex.Pattern;
  */
 public final class ReportParser {
   /**
-   * The header's lines, as these patterns read them: {@link #field} and {@link #duration} read them so
-   * by hand, without a matcher per line (ReportParserTest holds them to the patterns).
+   * The header's lines, read by hand by {@link #field} and {@link #duration} as regular expressions
+   * read them, without a matcher per line (ReportParserTest holds them to the patterns).
    */
-  static final Pattern TIMESTAMP = Pattern.compile("^\\*\\*Timestamp:\\*\\*\\s*(.*?)\\s*$");
-  static final Pattern STATUS = Pattern.compile("^\\*\\*Status:\\*\\*\\s*(.*?)\\s*$");
-  static final Pattern DURATION = Pattern.compile("^\\*\\*Duration:\\*\\*\\s*(\\d{1,9})\\s*ms\\s*$");
   static final String TIMESTAMP_FIELD = "**Timestamp:**";
   static final String STATUS_FIELD = "**Status:**";
   private static final String DURATION_FIELD = "**Duration:**";
@@ -246,7 +243,10 @@ public final class ReportParser {
     return line.substring(from, to);
   }
 
-  /** What {@link #DURATION} captures in {@code line}, or null where it does not match. */
+  /**
+   * What {@code ^\\*\\*Duration:\\*\\*\\s*(\\d{1,9})\\s*ms\\s*$} captures in {@code line}, or null
+   * where it does not match.
+   */
   static String duration(String line) {
     if (!line.startsWith(DURATION_FIELD)) {
       return null;

@@ -151,11 +151,19 @@ class ReportParserTest {
         line.append(parts[random.nextInt(parts.length)]);
       }
       String l = line.toString();
-      assertEquals(captured(ReportParser.TIMESTAMP, l), ReportParser.field(l, ReportParser.TIMESTAMP_FIELD), l);
-      assertEquals(captured(ReportParser.STATUS, l), ReportParser.field(l, ReportParser.STATUS_FIELD), l);
-      assertEquals(captured(ReportParser.DURATION, l), ReportParser.duration(l), l);
+      assertEquals(captured(TIMESTAMP, l), ReportParser.field(l, ReportParser.TIMESTAMP_FIELD), l);
+      assertEquals(captured(STATUS, l), ReportParser.field(l, ReportParser.STATUS_FIELD), l);
+      assertEquals(captured(DURATION, l), ReportParser.duration(l), l);
     }
   }
+
+  /** The header's patterns, which the parser read its lines with before it read them by hand. */
+  private static final java.util.regex.Pattern TIMESTAMP =
+      java.util.regex.Pattern.compile("^\\*\\*Timestamp:\\*\\*\\s*(.*?)\\s*$");
+  private static final java.util.regex.Pattern STATUS =
+      java.util.regex.Pattern.compile("^\\*\\*Status:\\*\\*\\s*(.*?)\\s*$");
+  private static final java.util.regex.Pattern DURATION =
+      java.util.regex.Pattern.compile("^\\*\\*Duration:\\*\\*\\s*(\\d{1,9})\\s*ms\\s*$");
 
   private static String captured(java.util.regex.Pattern p, String line) {
     java.util.regex.Matcher m = p.matcher(line);
