@@ -103,6 +103,41 @@ class CatchupPipelineTest {
   }
 
   @Test
+  void aCatchupAppendsTheReportsInTheTimeTheirNamesCarryWhateverFolderHoldsThem() throws IOException {
+    // Every third report moves to a folder of its own, so that no folder's listing is in time order.
+    String text = Files.readString(ops.resolve(name(FIRST)));
+    for (int i = 0; i < REPORTS; i += 3) {
+      Path folder = Files.createDirectories(config.reportsDir().resolve("moved-" + (REPORTS - i)));
+      Files.move(ops.resolve(name(FIRST.plusSeconds(300L * i))), folder.resolve(name(FIRST.plusSeconds(300L * i))));
+    }
+    // A name without the monitor's time sorts before the others.
+    Reports.write(config.reportsDir().resolve("heartbeat_latest.md"), text.replace(FIRST.toString(), "2025-10-01T00:00:00Z"));
+
+    ingester(StageListener.NONE).catchup(CatchupOptions.FULL);
+
+    List<Object> expected = new java.util.ArrayList<>(List.of("heartbeat_latest.md"));
+    for (int i = 0; i < REPORTS; i++) {
+      expected.add(name(FIRST.plusSeconds(300L * i)));
+    }
+    List<Object> appended = store.query("SELECT filename FROM heartbeats ORDER BY rowid", 100).rows().stream()
+        .map(row -> row.get(0)).toList();
+    assertEquals(expected, appended);
+  }
+
+  @Test
+  void aFileCountsAsModifiedAfterAnInstantExactlyWhenItsMtimeIs() {
+    java.util.Random random = new java.util.Random(20261128);
+    for (int i = 0; i < 20_000; i++) {
+      Instant instant = Instant.ofEpochSecond(random.nextInt(4_000_000) - 2_000_000L, random.nextInt(1_000_000_000));
+      long mtimeMs = instant.toEpochMilli() + random.nextInt(5) - 2;
+      assertEquals(Instant.ofEpochMilli(mtimeMs).isAfter(instant), mtimeMs > Catchup.youngAfterMs(instant),
+          () -> mtimeMs + " ms against " + instant);
+    }
+    assertEquals(Long.MAX_VALUE, Catchup.youngAfterMs(Instant.MAX));
+    assertEquals(Long.MIN_VALUE, Catchup.youngAfterMs(Instant.MIN));
+  }
+
+  @Test
   void preferredFileWinsWhenReadAfterTheOneAppended() throws IOException {
     // Two names of equal length hold one report; the later name lies in the folder that sorts first.
     Path a = Files.createDirectories(config.reportsDir().resolve("a"));
