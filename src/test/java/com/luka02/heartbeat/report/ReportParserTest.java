@@ -157,6 +157,53 @@ class ReportParserTest {
     }
   }
 
+  @Test
+  void aMessageIsReadInPlaceAsItsStrippedCopiesReadIt() {
+    // The reference is the parser before it read messages in place: strip, take the emoji, strip again.
+    String[] parts = {" ", "\t", "\u000B", "\u001C", "\u2003", "\u3000", "\u00A0", "\u0085", "\r", "\n", "\u2705",
+        "\u26A0", "\uFE0F", "\u274C", "\uD83D\uDE00", "\uD83D", "skipped", "Skipped", "SKIPPED_", "x", "Redis responding"};
+    java.util.Random random = new java.util.Random(20261128L);
+    for (int n = 0; n < 50_000; n++) {
+      StringBuilder text = new StringBuilder();
+      for (int k = random.nextInt(7); k > 0; k--) {
+        text.append(parts[random.nextInt(parts.length)]);
+      }
+      String t = text.toString();
+      int from = t.isEmpty() ? 0 : random.nextInt(t.length() + 1);
+      assertEquals(strippedCopies("Redis", "Status", t.substring(from)), ReportParser.check("Redis", "Status", t, from),
+          () -> "'" + t + "' from " + from);
+    }
+  }
+
+  /** How the parser read a check before: from copies of the message, stripped before and after its emoji. */
+  private static Check strippedCopies(String section, String label, String rawMessage) {
+    String raw = rawMessage.strip();
+    Status status;
+    String message;
+    if (raw.startsWith("\u2705")) {
+      status = Status.OK;
+      message = raw.substring(1);
+    } else if (raw.startsWith("\u26A0")) {
+      status = Status.WARN;
+      message = raw.substring(1);
+      if (message.startsWith("\uFE0F")) {
+        message = message.substring(1);
+      }
+    } else if (raw.startsWith("\u274C")) {
+      status = Status.ERROR;
+      message = raw.substring(1);
+    } else {
+      status = null;
+      message = raw;
+    }
+    message = message.strip();
+    String first = message.indexOf('\n') < 0 ? message : message.substring(0, message.indexOf('\n'));
+    if (status != null && ReportParser.saysSkipped(first)) {
+      status = Status.SKIPPED;
+    }
+    return new Check(section, label, status, message);
+  }
+
   /** The header's patterns, which the parser read its lines with before it read them by hand. */
   private static final java.util.regex.Pattern TIMESTAMP =
       java.util.regex.Pattern.compile("^\\*\\*Timestamp:\\*\\*\\s*(.*?)\\s*$");
