@@ -108,10 +108,14 @@ final class Relaunch {
 
   /** Replaces this process with a tuned JVM when {@code args} start the agent or a catch-up plainly; else returns. */
   static void ifPlainRun(String[] args) {
+    // The relaunched JVM and the commands that run as started stop here, before the management API,
+    // which loads some 250 classes (25-30 ms).
+    List<String> options = System.getProperty(MARKER) != null || osNameStartsWith("windows") ? null : optionsFor(args);
+    if (options == null) {
+      return;
+    }
     List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
-    List<String> options = optionsFor(args);
-    if (options == null || System.getProperty(MARKER) != null || setsHeap(jvmArgs)
-        || osNameStartsWith("windows")) {
+    if (setsHeap(jvmArgs)) {
       return;
     }
     String java = ProcessHandle.current().info().command().orElse(null);
