@@ -39,10 +39,25 @@ final class NativeLibraryCache {
     this.warnings = warnings;
   }
 
+  /**
+   * The copy of {@code library} unpacked before, when it exists and matches; null otherwise (nothing
+   * is unpacked). Other versions' copies are removed when it matches.
+   */
+  Path existingCopy(URL library) throws IOException {
+    Expected expected = expected(library);
+    Path versionDir = versionDir(expected);
+    Path copy = versionDir.resolve(FILE);
+    if (Files.isRegularFile(copy) && matches(copy, expected)) {
+      removeOtherVersions(versionDir);
+      return copy;
+    }
+    return null;
+  }
+
   /** A verified copy of {@code library}, unpacked now only if no good copy exists; other versions' copies are removed. */
   Path copyOf(URL library) throws IOException {
     Expected expected = expected(library);
-    Path versionDir = dir.resolve(String.format("%08x-%d", expected.crc(), expected.size()));
+    Path versionDir = versionDir(expected);
     Path copy = versionDir.resolve(FILE);
     if (Files.isRegularFile(copy)) {
       if (matches(copy, expected)) {
@@ -72,6 +87,10 @@ final class NativeLibraryCache {
   }
 
   record Expected(long crc, long size) {}
+
+  private Path versionDir(Expected expected) {
+    return dir.resolve(String.format("%08x-%d", expected.crc(), expected.size()));
+  }
 
   /** The jar's own record of the entry when there is one, else the resource's checksum as read now. */
   static Expected expected(URL library) throws IOException {

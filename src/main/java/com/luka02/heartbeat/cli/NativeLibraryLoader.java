@@ -9,6 +9,8 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Runs the application in a class loader that hands the DuckDB driver a cached, verified copy of its
@@ -28,10 +30,47 @@ final class NativeLibraryLoader extends URLClassLoader {
   }
 
   private final NativeLibraryCache cache;
+  /** The check of the copy unpacked before, started ahead of the driver's asking; null when not started. */
+  private volatile FutureTask<Path> checked;
 
   private NativeLibraryLoader(URL[] classPath, NativeLibraryCache cache) {
     super("heartbeat-ingester", classPath, ClassLoader.getPlatformClassLoader());
     this.cache = cache;
+  }
+
+  /**
+   * Checks the copy unpacked before on a thread of its own, for a command that opens the store: the
+   * check reads the whole copy (50 ms of a {@code rollover}'s start, on its critical path when done
+   * where the driver asks for the library). Only a copy that exists is checked: a missing or damaged
+   * one is unpacked where the driver asks, as before, so that a command that stops early never leaves
+   * a half-unpacked library behind.
+   */
+  private void checkAhead() {
+    URL bundled = super.findResource(RESOURCE_PREFIX + platform());
+    if (bundled == null) {
+      return;
+    }
+    FutureTask<Path> task = new FutureTask<>(() -> cache.existingCopy(bundled));
+    Thread t = new Thread(task, "native-library-check");
+    t.setDaemon(true);
+    checked = task;
+    t.start();
+  }
+
+  /** The copy checked ahead, or null when none was checked or it did not match. */
+  private Path checkedAhead() {
+    FutureTask<Path> task = checked;
+    if (task == null) {
+      return null;
+    }
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException e) {
+      return null; // looked at again below, where a failure is reported
+    }
   }
 
   /** Runs {@code Main.execute(args)} in this loader and returns its exit code. */
@@ -43,6 +82,10 @@ final class NativeLibraryLoader extends URLClassLoader {
     Path dir = setting != null ? Path.of(setting) : NativeLibraryHome.defaultDir().resolveSibling("native");
     ClassLoader previous = Thread.currentThread().getContextClassLoader();
     try (NativeLibraryLoader loader = new NativeLibraryLoader(classPath(), new NativeLibraryCache(dir, err))) {
+      String command = Relaunch.subcommand(args);
+      if (command != null && (command.equals("run") || Relaunch.STORE_COMMANDS.contains(command))) {
+        loader.checkAhead();
+      }
       // JDBC's DriverManager and every ServiceLoader look in the context loader.
       Thread.currentThread().setContextClassLoader(loader);
       Class<?> main = loader.loadClass(Main.class.getName());
@@ -87,7 +130,8 @@ final class NativeLibraryLoader extends URLClassLoader {
       return null; // not bundled for this platform: the driver's own search reports it
     }
     try {
-      return cache.copyOf(bundled).toAbsolutePath().toString();
+      Path copy = checkedAhead();
+      return (copy != null ? copy : cache.copyOf(bundled)).toAbsolutePath().toString();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot unpack the DuckDB native library from " + bundled + ": " + e.getMessage(), e);
     }

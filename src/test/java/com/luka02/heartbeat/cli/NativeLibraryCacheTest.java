@@ -3,6 +3,7 @@ package com.luka02.heartbeat.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -80,6 +81,24 @@ class NativeLibraryCacheTest {
     Files.write(copy, java.util.Arrays.copyOf(library, library.length / 3));
 
     assertArrayEquals(library, Files.readAllBytes(cache.copyOf(resource)));
+  }
+
+  @Test
+  void theCheckAheadUsesOnlyAMatchingCopyAndNeverUnpacks() throws Exception {
+    assertNull(cache.existingCopy(resource), "no copy yet");
+    assertFalse(Files.exists(cacheDir), "the check ahead unpacked the library");
+
+    Path copy = cache.copyOf(resource);
+    assertEquals(copy, cache.existingCopy(resource));
+
+    byte[] damaged = library.clone();
+    damaged[7] ^= 0x01;
+    Files.write(copy, damaged);
+    assertNull(cache.existingCopy(resource), "a damaged copy passed the check");
+    Files.write(copy, java.util.Arrays.copyOf(library, library.length - 1));
+    assertNull(cache.existingCopy(resource), "a truncated copy passed the check");
+    assertArrayEquals(java.util.Arrays.copyOf(library, library.length - 1), Files.readAllBytes(copy),
+        "the check ahead replaced the copy: that is left to the driver's asking");
   }
 
   @Test
