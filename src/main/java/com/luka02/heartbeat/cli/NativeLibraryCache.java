@@ -23,7 +23,8 @@ import java.util.zip.CRC32;
  * file at every start, about half a second. The copy is checked against the CRC-32 and size that the
  * jar records for the entry (reading them costs nothing; a check of the copy costs 20-40 ms): a
  * truncated or damaged copy is replaced, never loaded. The check guards against damage, not against
- * someone who can write to the user's cache folder: they could change the jar as well.
+ * someone who can write to the user's cache folder: they could change the jar as well. The relaunch
+ * keeps JNA's dispatch library the same way (see {@link Relaunch}).
  */
 final class NativeLibraryCache {
   /** The file name of the copy; {@code System.load} does not care about the suffix. */
@@ -32,10 +33,17 @@ final class NativeLibraryCache {
   private static final Duration STALE_AFTER = Duration.ofMinutes(2);
 
   private final Path dir;
+  private final String file;
   private final PrintStream warnings;
 
   NativeLibraryCache(Path dir, PrintStream warnings) {
+    this(dir, FILE, warnings);
+  }
+
+  /** A cache of the library named {@code file} (the name its loader looks for) under {@code dir}. */
+  NativeLibraryCache(Path dir, String file, PrintStream warnings) {
     this.dir = dir;
+    this.file = file;
     this.warnings = warnings;
   }
 
@@ -46,7 +54,7 @@ final class NativeLibraryCache {
   Path existingCopy(URL library) throws IOException {
     Expected expected = expected(library);
     Path versionDir = versionDir(expected);
-    Path copy = versionDir.resolve(FILE);
+    Path copy = versionDir.resolve(file);
     if (Files.isRegularFile(copy) && matches(copy, expected)) {
       removeOtherVersions(versionDir);
       return copy;
@@ -58,17 +66,17 @@ final class NativeLibraryCache {
   Path copyOf(URL library) throws IOException {
     Expected expected = expected(library);
     Path versionDir = versionDir(expected);
-    Path copy = versionDir.resolve(FILE);
+    Path copy = versionDir.resolve(file);
     if (Files.isRegularFile(copy)) {
       if (matches(copy, expected)) {
         removeOtherVersions(versionDir);
         return copy;
       }
-      warnings.println("warning: the cached DuckDB native library " + copy
+      warnings.println("warning: the cached native library " + copy
           + " does not match the one in the jar (damaged or truncated); unpacking it again");
     }
     com.luka02.heartbeat.config.OwnerOnly.createDirectories(versionDir);
-    Path tmp = Files.createTempFile(versionDir, FILE, ".part");
+    Path tmp = Files.createTempFile(versionDir, file, ".part");
     try {
       long crc;
       try (InputStream in = library.openStream(); OutputStream out = Files.newOutputStream(tmp)) {
@@ -142,7 +150,7 @@ final class NativeLibraryCache {
         }
       }
     } catch (IOException e) {
-      warnings.println("warning: cannot remove old copies of the DuckDB native library under " + dir + ": " + e.getMessage());
+      warnings.println("warning: cannot remove old copies of a native library under " + dir + ": " + e.getMessage());
     }
   }
 

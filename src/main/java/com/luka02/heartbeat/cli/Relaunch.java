@@ -65,6 +65,9 @@ final class Relaunch {
   /** Set on the relaunched JVM, so that it never relaunches again. */
   static final String MARKER = "heartbeat.relaunched";
   private static final Set<String> VALUED_OPTIONS = Set.of("--root", "--config");
+  /** JNA's folder of its dispatch library, looked in before the library is unpacked from the jar. */
+  static final String JNA_BOOT_PATH = "jna.boot.library.path";
+  private static final String JNA_PLATFORM_PATH = "jna.platform.library.path";
   /** Where a root keeps its store by default, and where it kept it before (see StagingLocation). */
   private static final List<String> STORES = List.of(ConfigLoader.DEFAULT_STAGING_DB, ConfigLoader.LEGACY_STAGING_DB);
 
@@ -126,6 +129,10 @@ final class Relaunch {
     argv.add(java);
     argv.addAll(options);
     argv.add("-D" + MARKER + "=true");
+    String jnaBoot = prepareJna(System.err);
+    if (jnaBoot != null) {
+      argv.add("-D" + JNA_BOOT_PATH + "=" + jnaBoot); // the hash of a catch-up and the agent load JNA too
+    }
     argv.addAll(jvmArgs);
     argv.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     argv.addAll(List.of(args));
@@ -139,6 +146,37 @@ final class Relaunch {
     }
     System.err.println("warning: could not restart with " + String.join(" ", options)
         + "; running with the JVM's defaults (pass -Xmx to choose)");
+  }
+
+  /**
+   * Readies JNA for {@code execve}, the relaunch's one native call; returns the folder of its dispatch
+   * library, or null when JNA unpacks its own. JNA otherwise unpacks that library from the jar into a
+   * new temp file at every start (25 ms), and on Linux its first library lookup runs {@code /sbin/ldconfig
+   * -p} in a child process (20 ms) to learn the system's library folders unless {@code
+   * jna.platform.library.path} is set: {@code execve} is looked up in the process itself ({@code
+   * dlopen(NULL)}), so the relaunching JVM sets it empty. Should the {@code execve} fail, this JVM runs the
+   * command as started and loads OpenSSL by its file names through the dynamic linker, as it does anyway.
+   */
+  static String prepareJna(java.io.PrintStream warnings) {
+    if (osNameStartsWith("linux") && System.getProperty(JNA_PLATFORM_PATH) == null) {
+      System.setProperty(JNA_PLATFORM_PATH, "");
+    }
+    if (System.getProperty(JNA_BOOT_PATH) != null) {
+      return null; // the user's choice
+    }
+    String name = System.mapLibraryName("jnidispatch").replace(".dylib", ".jnilib"); // JNA's own mapping
+    java.net.URL bundled = Relaunch.class.getResource("/com/sun/jna/" + com.sun.jna.Platform.RESOURCE_PREFIX + "/" + name);
+    if (bundled == null) {
+      return null;
+    }
+    try {
+      String dir = new NativeLibraryCache(NativeLibraryHome.defaultDir().resolveSibling("native-jna"), name, warnings)
+          .copyOf(bundled).getParent().toString();
+      System.setProperty(JNA_BOOT_PATH, dir);
+      return dir;
+    } catch (java.io.IOException | RuntimeException e) {
+      return null; // JNA unpacks its own, as before
+    }
   }
 
   /** {@code current} as {@code NAME=value} entries, with {@link #LINUX_ENVIRONMENT} added on Linux where unset. */

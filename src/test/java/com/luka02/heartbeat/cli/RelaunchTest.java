@@ -56,6 +56,41 @@ class RelaunchTest {
   }
 
   @Test
+  void theRelaunchedJvmLoadsJnaFromTheVerifiedCopyInsteadOfUnpackingIt() throws Exception {
+    // A report to hash: the agent's start-up catch-up loads JNA for SHA-256.
+    Path real = Path.of(getClass().getResource("/heartbeats-real").toURI());
+    try (var files = Files.list(real)) {
+      Path report = files.filter(f -> f.getFileName().toString().startsWith("heartbeat_")).findFirst().orElseThrow();
+      Files.copy(report, root.resolve("g/reports").resolve(report.getFileName()));
+    }
+    try (AgentProcess agent = AgentProcess.start(List.of(), root, "--root", root.toString(), "run", "--port", "0")) {
+      agent.await("heartbeat-ingester agent: pid", START);
+      long pid = agent.process().pid();
+      List<String> args = List.of(ProcessHandle.of(pid).orElseThrow().info().arguments().orElseThrow());
+      String boot = args.stream().filter(a -> a.startsWith("-D" + Relaunch.JNA_BOOT_PATH + "=")).findFirst()
+          .orElseThrow(() -> new AssertionError("no JNA boot path in " + args)).substring(Relaunch.JNA_BOOT_PATH.length() + 3);
+      String name = System.mapLibraryName("jnidispatch").replace(".dylib", ".jnilib");
+      byte[] bundled;
+      try (var in = com.sun.jna.Native.class.getResourceAsStream("/com/sun/jna/" + com.sun.jna.Platform.RESOURCE_PREFIX + "/" + name)) {
+        bundled = in.readAllBytes();
+      }
+      assertTrue(java.util.Arrays.equals(bundled, Files.readAllBytes(Path.of(boot, name))), "the copy is not the jar's library");
+      Path maps = Path.of("/proc/" + pid + "/maps");
+      if (Files.exists(maps)) { // Linux: the library JNA mapped is that copy, not one unpacked to a temp file
+        String mapped = "";
+        for (long end = System.nanoTime() + Duration.ofSeconds(20).toNanos(); System.nanoTime() < end; Thread.sleep(100)) {
+          mapped = Files.readAllLines(maps).stream().filter(l -> l.contains("jnidispatch") || l.contains("/jna"))
+              .map(l -> l.substring(l.lastIndexOf(' ') + 1)).distinct().collect(java.util.stream.Collectors.joining(" "));
+          if (!mapped.isEmpty()) {
+            break;
+          }
+        }
+        assertEquals(Path.of(boot, name).toString(), mapped);
+      }
+    }
+  }
+
+  @Test
   void theRelaunchAddsTheArenaCapOnLinuxOnlyAndKeepsAUsersOwnSetting() {
     assertEquals(List.of("MALLOC_ARENA_MAX=2", "PATH=/bin"), List.of(Relaunch.environment(Map.of("PATH", "/bin"), true)));
     assertEquals(List.of("PATH=/bin"), List.of(Relaunch.environment(Map.of("PATH", "/bin"), false)));
