@@ -125,19 +125,6 @@ class CatchupPipelineTest {
   }
 
   @Test
-  void aFileCountsAsModifiedAfterAnInstantExactlyWhenItsMtimeIs() {
-    java.util.Random random = new java.util.Random(20261128);
-    for (int i = 0; i < 20_000; i++) {
-      Instant instant = Instant.ofEpochSecond(random.nextInt(4_000_000) - 2_000_000L, random.nextInt(1_000_000_000));
-      long mtimeMs = instant.toEpochMilli() + random.nextInt(5) - 2;
-      assertEquals(Instant.ofEpochMilli(mtimeMs).isAfter(instant), mtimeMs > Catchup.youngAfterMs(instant),
-          () -> mtimeMs + " ms against " + instant);
-    }
-    assertEquals(Long.MAX_VALUE, Catchup.youngAfterMs(Instant.MAX));
-    assertEquals(Long.MIN_VALUE, Catchup.youngAfterMs(Instant.MIN));
-  }
-
-  @Test
   void preferredFileWinsWhenReadAfterTheOneAppended() throws IOException {
     // Two names of equal length hold one report; the later name lies in the folder that sorts first.
     Path a = Files.createDirectories(config.reportsDir().resolve("a"));
