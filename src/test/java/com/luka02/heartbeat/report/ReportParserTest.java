@@ -175,6 +175,42 @@ class ReportParserTest {
     }
   }
 
+  @Test
+  void aCheckReadBeforeGivesWhatAFreshThreadReadsInEverySection() throws Exception {
+    // The parser remembers the checks each thread read; a thread that read nothing before is the
+    // reference. Checks repeat, move between sections, carry continuation lines (a stack trace) or not,
+    // grow past what is remembered, and outnumber it.
+    java.util.Random random = new java.util.Random(20261128L);
+    String[] sections = {"Redis", "Database", "API Endpoints", "LaunchAgents"};
+    String[] common = new String[40];
+    for (int i = 0; i < common.length; i++) {
+      String[] marks = {OK, WARN, ERROR, ""};
+      common[i] = "- **Status " + (i % 5) + ":** " + marks[i % 4] + " message " + i + (i % 7 == 0 ? " skipped" : "")
+          + (i % 3 == 0 ? "\n  at frame " + (i % 6) + "\n  at main" : "") + (i % 2 == 0 ? "\n" : "");
+    }
+    int big = ReportParser.READ_CHARS / 64;
+    for (int n = 0; n < 400; n++) {
+      StringBuilder body = new StringBuilder();
+      for (int k = 1 + random.nextInt(3); k > 0; k--) {
+        body.append("### ").append(sections[random.nextInt(sections.length)]).append("\n\n");
+        for (int j = 1 + random.nextInt(4); j > 0; j--) {
+          int pick = random.nextInt(20);
+          body.append(pick < 12 ? common[random.nextInt(common.length)]
+              : pick < 14 ? "- **Trace:** " + ERROR + " failed\n  at frame " + random.nextInt(3) // one first line, three messages
+              : pick < 17 ? "- **Unique:** " + OK + " report " + n + " line " + j
+              : pick < 19 ? "- **Big:** " + ERROR + " " + n + " " + "y".repeat(big) + "\n  at frame " + j
+              : "- **Too long to keep:** " + WARN + " " + "x".repeat(ReportParser.READ_CHARS / 16)).append('\n');
+        }
+        body.append('\n');
+      }
+      String text = withChecks(body.toString());
+      java.util.concurrent.FutureTask<Heartbeat> reference = new java.util.concurrent.FutureTask<>(() -> ReportParser.parse(text));
+      new Thread(reference).start();
+
+      assertEquals(reference.get().checks(), ReportParser.parse(text).checks(), text);
+    }
+  }
+
   /** How the parser read a check before: from copies of the message, stripped before and after its emoji. */
   private static Check strippedCopies(String section, String label, String rawMessage) {
     String raw = rawMessage.strip();
