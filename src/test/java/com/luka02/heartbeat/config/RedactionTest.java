@@ -1,6 +1,7 @@
 package com.luka02.heartbeat.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +54,16 @@ class RedactionTest {
             m.group().substring(0, m.start(1) - m.start()) + Redaction.MASK + m.group().substring(m.end(1) - m.start())));
       }
       assertEquals(expected, on.apply(t), t);
+    }
+  }
+
+  @Test
+  void aTextMetAgainIsAnsweredAsTheFirstTime() {
+    // Clean texts are remembered per thread; one that may hold a secret never is.
+    for (int i = 0; i < 3; i++) {
+      String clean = new String("Redis responding");
+      assertSame(clean, on.apply(clean), "a clean text comes back as itself, which tells the caller nothing was masked");
+      assertEquals("redis-cli -a [REDACTED]", on.apply(new String("redis-cli -a hunter2")));
     }
   }
 
