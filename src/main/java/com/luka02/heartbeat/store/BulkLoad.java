@@ -17,8 +17,10 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -74,11 +76,64 @@ public final class BulkLoad {
     return out.toString();
   }
 
-  /** {@link #checksJson} in UTF-8, for the appender: the same text, written as bytes at once. */
+  /**
+   * {@link #checksJson} in UTF-8, for the appender: the same text, written as bytes. The compact array
+   * is its objects between brackets and commas, and each object is written once per thread while it
+   * repeats (a report repeats most of its checks from the report before, and the parser hands out the
+   * same check for the same line): see {@link #CHECK_JSON}.
+   */
   static byte[] checksJsonUtf8(List<Check> checks) {
-    ByteArrayBuilder out = new ByteArrayBuilder(96 * checks.size() + 2);
+    if (checks.isEmpty()) {
+      return new byte[] {'[', ']'};
+    }
+    Map<Check, byte[]> known = CHECK_JSON.get();
+    byte[][] objects = new byte[checks.size()][];
+    int length = 1 + checks.size(); // the brackets and the commas between
+    for (int i = 0; i < objects.length; i++) {
+      Check c = checks.get(i);
+      byte[] json = known.get(c);
+      if (json == null) {
+        json = checkJsonUtf8(c);
+        if (json.length <= CHECK_JSON_LENGTH_MAX) {
+          if (known.size() >= CHECK_JSON_MAX) {
+            known.clear();
+          }
+          known.put(c, json);
+        }
+      }
+      objects[i] = json;
+      length += json.length;
+    }
+    byte[] out = new byte[length];
+    out[0] = '[';
+    int at = 1;
+    for (int i = 0; i < objects.length; i++) {
+      if (i > 0) {
+        out[at++] = ',';
+      }
+      System.arraycopy(objects[i], 0, out, at, objects[i].length);
+      at += objects[i].length;
+    }
+    out[at] = ']';
+    return out;
+  }
+
+  /**
+   * Each check's JSON object as this thread wrote it lately, by the check itself: the parser hands out
+   * one check for a line it read before, and redaction keeps it when it masks nothing, so an identity
+   * lookup finds it without hashing its strings (a record's own hash code, under the client compiler,
+   * cost more than writing the JSON). At most {@link #CHECK_JSON_MAX} objects of at most {@link
+   * #CHECK_JSON_LENGTH_MAX} bytes (some 1 MB at most), then the memory starts again. It holds only what
+   * the rows hold, after redaction.
+   */
+  private static final ThreadLocal<Map<Check, byte[]>> CHECK_JSON = ThreadLocal.withInitial(IdentityHashMap::new);
+  static final int CHECK_JSON_MAX = 1024;
+  static final int CHECK_JSON_LENGTH_MAX = 1024;
+
+  private static byte[] checkJsonUtf8(Check c) {
+    ByteArrayBuilder out = new ByteArrayBuilder(96);
     try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-      writeChecks(g, checks);
+      writeCheck(g, c);
     } catch (IOException e) {
       throw new IllegalStateException("writing to memory cannot fail", e);
     }
@@ -88,15 +143,18 @@ public final class BulkLoad {
   private static void writeChecks(JsonGenerator g, List<Check> checks) throws IOException {
     g.writeStartArray();
     for (int i = 0; i < checks.size(); i++) {
-      Check c = checks.get(i);
-      g.writeStartObject();
-      g.writeStringField("section", c.section());
-      g.writeStringField("label", c.label());
-      g.writeStringField("status", Status.wireOrNull(c.status()));
-      g.writeStringField("message", c.message());
-      g.writeEndObject();
+      writeCheck(g, checks.get(i));
     }
     g.writeEndArray();
+  }
+
+  private static void writeCheck(JsonGenerator g, Check c) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("section", c.section());
+    g.writeStringField("label", c.label());
+    g.writeStringField("status", Status.wireOrNull(c.status()));
+    g.writeStringField("message", c.message());
+    g.writeEndObject();
   }
 
   /** What is staged already: the timestamps (epoch microseconds) of staged rows and the quarantined paths. */

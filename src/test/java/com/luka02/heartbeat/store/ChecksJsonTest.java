@@ -34,4 +34,25 @@ class ChecksJsonTest {
     assertEquals("[{\"section\":\"Redis\",\"label\":\"Status\",\"status\":\"ok\",\"message\":\"a \\\"b\\\"\\n\\u0001\"}]",
         BulkLoad.checksJson(List.of(new Check("Redis", "Status", Status.OK, "a \"b\"\n\u0001"))));
   }
+
+  @Test
+  void checksMetAgainAreWrittenAsTheFirstTime() {
+    // Each check's object is remembered per thread: repeated checks, empty lists, objects too long to be
+    // remembered, and more distinct ones than are remembered, against the CSV load's text.
+    List<Check> pool = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      pool.add(new Check("Section " + i % 4, "Label " + i % 3, i % 5 == 0 ? null : Status.values()[i % Status.values().length],
+          "message \u2705 " + i + (i % 9 == 0 ? " \"quoted\"\n" + "x".repeat(BulkLoad.CHECK_JSON_LENGTH_MAX) : "")));
+    }
+    Random random = new Random(20261128L);
+    for (int n = 0; n < 3 * BulkLoad.CHECK_JSON_MAX; n++) {
+      List<Check> checks = new ArrayList<>();
+      for (int c = random.nextInt(6); c > 0; c--) {
+        checks.add(random.nextInt(4) > 0 ? pool.get(random.nextInt(pool.size()))
+            : new Check("Section", "Label", Status.OK, "unique " + n + " " + c));
+      }
+      String text = BulkLoad.checksJson(checks);
+      assertArrayEquals(text.getBytes(StandardCharsets.UTF_8), BulkLoad.checksJsonUtf8(checks), text);
+    }
+  }
 }
