@@ -213,8 +213,9 @@ public final class ReportParser {
       return i;
     }
     int end = messageEnd(lines, i + 1);
-    // The bullet's line and its message's continuation lines; most messages are one line, read in place.
-    String text = end == i + 1 ? line : joinLines(line, lines, i + 1, end);
+    // The bullet's line and its message's continuation lines. Most messages are one line, read in place,
+    // followed by blank lines only, which the message's stripping drops: the line alone gives its check.
+    String text = blank(lines, i + 1, end) ? line : joinLines(line, lines, i + 1, end);
     Check known = read.get(section, text);
     if (known == null) {
       known = check(section, label(line, labelEnd), text, messageStart(line, labelEnd));
@@ -222,6 +223,16 @@ public final class ReportParser {
     }
     checks.add(known);
     return end - 1;
+  }
+
+  /** Whether lines {@code from} to {@code to} (exclusive) are blank, as {@link String#strip} sees white space. */
+  private static boolean blank(String[] lines, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (!lines[i].isBlank()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String label(String line, int labelEnd) {

@@ -186,7 +186,8 @@ class ReportParserTest {
     for (int i = 0; i < common.length; i++) {
       String[] marks = {OK, WARN, ERROR, ""};
       common[i] = "- **Status " + (i % 5) + ":** " + marks[i % 4] + " message " + i + (i % 7 == 0 ? " skipped" : "")
-          + (i % 3 == 0 ? "\n  at frame " + (i % 6) + "\n  at main" : "") + (i % 2 == 0 ? "\n" : "");
+          + (i % 3 == 0 ? "\n  at frame " + (i % 6) + "\n  at main" : "") + (i % 2 == 0 ? "\n" : "")
+          + (i % 5 == 1 ? "\n \t\u2003" : ""); // a continuation line of white space only
     }
     int big = ReportParser.READ_CHARS / 64;
     for (int n = 0; n < 400; n++) {
@@ -208,6 +209,22 @@ class ReportParserTest {
       new Thread(reference).start();
 
       assertEquals(reference.get().checks(), ReportParser.parse(text).checks(), text);
+    }
+  }
+
+  @Test
+  void continuationLinesOfWhiteSpaceLeaveTheMessageAsStrippingTheJoinedLinesDoes() throws ReportFormatException {
+    // Blank continuation lines let the parser read the bullet's line alone; the reference joins them.
+    String[] lines = {"", " ", "\t", "\u2003", "\u000B", "\u001C", "\u00A0", "\u0085", "  at frame 1"};
+    java.util.Random random = new java.util.Random(20261128L);
+    for (int n = 0; n < 2_000; n++) {
+      StringBuilder raw = new StringBuilder(ERROR + " failed " + n);
+      for (int k = random.nextInt(4); k > 0; k--) {
+        raw.append('\n').append(lines[random.nextInt(lines.length)]);
+      }
+      raw.append('\n'); // the blank line before the next section
+      Heartbeat h = ReportParser.parse(withChecks("### Redis\n\n- **Status:** " + raw + "\n"));
+      assertEquals(strippedCopies("Redis", "Status", raw + "\n"), h.checks().get(0), raw.toString());
     }
   }
 
