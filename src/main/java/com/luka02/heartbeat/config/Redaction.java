@@ -1,9 +1,9 @@
 package com.luka02.heartbeat.config;
 
+import com.luka02.heartbeat.io.RecentResults;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -67,34 +67,22 @@ public final class Redaction {
    * The texts this thread found without any built-in pattern's trigger lately: a report repeats most of
    * its messages from the report before, and looking one up costs a fraction of lower-casing and
    * searching it (a stack trace of 67 lines included). Only clean texts are kept, never one that may
-   * hold a secret; at most {@link #CLEAN_CHARS} characters of them per thread (some 0.5 MB), then the
-   * memory starts again.
+   * hold a secret; at most {@link #CLEAN_CHARS} characters of them per thread (some 0.5 MB).
    */
-  private static final ThreadLocal<Clean> CLEAN = ThreadLocal.withInitial(Clean::new);
   static final int CLEAN_CHARS = 256 * 1024;
-
-  private static final class Clean {
-    final Set<String> texts = new HashSet<>();
-    long chars;
-  }
+  private static final ThreadLocal<RecentResults<String, Boolean>> CLEAN =
+      ThreadLocal.withInitial(() -> new RecentResults<>(new HashMap<>(), CLEAN_CHARS));
 
   /** True when no built-in pattern can match {@code text}, as {@link #mayHoldSecret} tells, remembered. */
   private static boolean knownClean(String text) {
-    Clean clean = CLEAN.get();
-    if (clean.texts.contains(text)) {
+    RecentResults<String, Boolean> clean = CLEAN.get();
+    if (clean.get(text) != null) {
       return true;
     }
     if (mayHoldSecret(text)) {
       return false;
     }
-    if (text.length() <= CLEAN_CHARS / 16) {
-      if (clean.chars + text.length() > CLEAN_CHARS) {
-        clean.texts.clear();
-        clean.chars = 0;
-      }
-      clean.texts.add(text);
-      clean.chars += text.length();
-    }
+    clean.put(text, Boolean.TRUE, text.length());
     return true;
   }
 

@@ -1,5 +1,6 @@
 package com.luka02.heartbeat.report;
 
+import com.luka02.heartbeat.io.RecentResults;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -16,7 +17,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -146,38 +146,18 @@ public final class ReportParser {
   }
 
   /**
-   * The checks this thread read lately, by section and text. A report repeats most of its checks from
-   * the report before, stack traces included, and a check is a function of its section and its lines
-   * alone: text met again gives the check read the first time, strings and all. At most {@link
-   * #READ_CHARS} characters of text are kept per thread (some 1 MB), then the memory starts again.
+   * The checks this thread read lately, by their text (the bullet's line and its continuation lines). A
+   * report repeats most of its checks from the report before, stack traces included, and a check is a
+   * function of its section and its text alone: text met again in the same section gives the check read
+   * the first time, strings and all. At most {@link #READ_CHARS} characters of text are kept per thread
+   * (some 1 MB).
    */
-  private static final ThreadLocal<ReadChecks> READ = ThreadLocal.withInitial(ReadChecks::new);
   static final int READ_CHARS = 256 * 1024;
-
-  private static final class ReadChecks {
-    private final Map<String, Map<String, Check>> bySection = new HashMap<>();
-    private long chars;
-
-    Check get(String section, String text) {
-      Map<String, Check> texts = bySection.get(section);
-      return texts == null ? null : texts.get(text);
-    }
-
-    void put(String section, String text, Check check) {
-      if (text.length() > READ_CHARS / 16) {
-        return;
-      }
-      if (chars + text.length() > READ_CHARS) {
-        bySection.clear();
-        chars = 0;
-      }
-      bySection.computeIfAbsent(section, s -> new HashMap<>()).put(text, check);
-      chars += text.length();
-    }
-  }
+  private static final ThreadLocal<RecentResults<String, Check>> READ =
+      ThreadLocal.withInitial(() -> new RecentResults<>(new HashMap<>(), READ_CHARS));
 
   private static Body body(String[] lines, int headerEnd) {
-    ReadChecks read = READ.get();
+    RecentResults<String, Check> read = READ.get();
     List<Check> checks = new ArrayList<>();
     String summary = null;
     boolean complete = false;
@@ -206,7 +186,8 @@ public final class ReportParser {
    * Adds the check whose bullet is line {@code i}, if it is one, with its message's continuation lines;
    * returns the index of the check's last line.
    */
-  private static int addCheck(String[] lines, int i, String section, List<Check> checks, ReadChecks read) {
+  private static int addCheck(String[] lines, int i, String section, List<Check> checks,
+      RecentResults<String, Check> read) {
     String line = lines[i];
     int labelEnd = labelEnd(line);
     if (labelEnd <= 0) {
@@ -216,10 +197,10 @@ public final class ReportParser {
     // The bullet's line and its message's continuation lines. Most messages are one line, read in place,
     // followed by blank lines only, which the message's stripping drops: the line alone gives its check.
     String text = blank(lines, i + 1, end) ? line : joinLines(line, lines, i + 1, end);
-    Check known = read.get(section, text);
-    if (known == null) {
+    Check known = read.get(text);
+    if (known == null || !known.section().equals(section)) {
       known = check(section, label(line, labelEnd), text, messageStart(line, labelEnd));
-      read.put(section, text, known);
+      read.put(text, known, text.length());
     }
     checks.add(known);
     return end - 1;

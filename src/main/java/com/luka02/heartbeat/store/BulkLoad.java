@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.luka02.heartbeat.io.RecentResults;
 import com.luka02.heartbeat.report.Check;
 import com.luka02.heartbeat.report.Heartbeat;
 import com.luka02.heartbeat.report.Status;
@@ -20,7 +21,6 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -86,7 +86,7 @@ public final class BulkLoad {
     if (checks.isEmpty()) {
       return new byte[] {'[', ']'};
     }
-    Map<Check, byte[]> known = CHECK_JSON.get();
+    RecentResults<Check, byte[]> known = CHECK_JSON.get();
     byte[][] objects = new byte[checks.size()][];
     int length = 1 + checks.size(); // the brackets and the commas between
     for (int i = 0; i < objects.length; i++) {
@@ -94,12 +94,7 @@ public final class BulkLoad {
       byte[] json = known.get(c);
       if (json == null) {
         json = checkJsonUtf8(c);
-        if (json.length <= CHECK_JSON_LENGTH_MAX) {
-          if (known.size() >= CHECK_JSON_MAX) {
-            known.clear();
-          }
-          known.put(c, json);
-        }
+        known.put(c, json, json.length);
       }
       objects[i] = json;
       length += json.length;
@@ -120,15 +115,14 @@ public final class BulkLoad {
 
   /**
    * Each check's JSON object as this thread wrote it lately, by the check itself: the parser hands out
-   * one check for a line it read before, and redaction keeps it when it masks nothing, so an identity
+   * one check for a text it read before, and redaction keeps it when it masks nothing, so an identity
    * lookup finds it without hashing its strings (a record's own hash code, under the client compiler,
-   * cost more than writing the JSON). At most {@link #CHECK_JSON_MAX} objects of at most {@link
-   * #CHECK_JSON_LENGTH_MAX} bytes (some 1 MB at most), then the memory starts again. It holds only what
-   * the rows hold, after redaction.
+   * cost more than writing the JSON). At most {@link #CHECK_JSON_BYTES} bytes of JSON per thread. It
+   * holds only what the rows hold, after redaction.
    */
-  private static final ThreadLocal<Map<Check, byte[]>> CHECK_JSON = ThreadLocal.withInitial(IdentityHashMap::new);
-  static final int CHECK_JSON_MAX = 1024;
-  static final int CHECK_JSON_LENGTH_MAX = 1024;
+  static final int CHECK_JSON_BYTES = 256 * 1024;
+  private static final ThreadLocal<RecentResults<Check, byte[]>> CHECK_JSON =
+      ThreadLocal.withInitial(() -> new RecentResults<>(new IdentityHashMap<>(), CHECK_JSON_BYTES));
 
   private static byte[] checkJsonUtf8(Check c) {
     ByteArrayBuilder out = new ByteArrayBuilder(96);

@@ -42,10 +42,10 @@ class ChecksJsonTest {
     List<Check> pool = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       pool.add(new Check("Section " + i % 4, "Label " + i % 3, i % 5 == 0 ? null : Status.values()[i % Status.values().length],
-          "message \u2705 " + i + (i % 9 == 0 ? " \"quoted\"\n" + "x".repeat(BulkLoad.CHECK_JSON_LENGTH_MAX) : "")));
+          "message \u2705 " + i + (i % 9 == 0 ? " \"quoted\"\n" + "x".repeat(BulkLoad.CHECK_JSON_BYTES / 16) : "")));
     }
     Random random = new Random(20261128L);
-    for (int n = 0; n < 3 * BulkLoad.CHECK_JSON_MAX; n++) {
+    for (int n = 0; n < 3_000; n++) {
       List<Check> checks = new ArrayList<>();
       for (int c = random.nextInt(6); c > 0; c--) {
         checks.add(random.nextInt(4) > 0 ? pool.get(random.nextInt(pool.size()))
