@@ -60,21 +60,32 @@ final class Catchup {
   CatchupResult run(CatchupOptions options, Instant modifiedBefore, Consumer<Path> young,
       Consumer<ReportFiles.Walk> onWalk, Ingester.Walking walking) throws IOException {
     long start = System.nanoTime();
+    // Asked while the walk may still run: a store that recorded nothing (a first catch-up) needs no
+    // comparison, since every file is new and none vanished.
+    boolean nothingRecorded = new BulkLoad(store).nothingSeen();
     ReportFiles.Walk walk = walking != null ? walking.get()
         : ReportFiles.walk(config.reportsDir(), config.summaryDir());
     onWalk.accept(walk);
     long walked = System.nanoTime();
-    Map<String, ReportFiles.Entry> regular = new HashMap<>();
+    List<ReportFiles.Entry> regular = new ArrayList<>(walk.entries().size());
     long ignored = walk.ignored() + collectRegular(walk, regular);
-    StagingStore.Changes changes = changes(regular, options);
-    Map<String, SeenFile> seen = changes.changed();
+    Recorded recorded = Recorded.NOTHING;
+    List<String> vanished = List.of();
+    if (!nothingRecorded) {
+      Map<String, ReportFiles.Entry> byPath = new HashMap<>(regular.size() * 2);
+      regular.forEach(e -> byPath.put(config.relative(e.path()), e));
+      StagingStore.Changes changes = store.changes(byPath.entrySet().stream()
+          .map(e -> new StagingStore.WalkedFile(e.getKey(), e.getValue().size(), e.getValue().mtimeMs()))
+          .toList(), options.since() == null && !options.dryRun());
+      recorded = Recorded.of(changes.changed(), byPath);
+      vanished = changes.vanished();
+    }
     long loaded = System.nanoTime();
-    Selection selection = select(regular, seen, options, modifiedBefore, young);
+    Selection selection = select(regular, recorded, options, modifiedBefore, young);
     long compared = System.nanoTime();
-    List<String> vanished = changes.vanished();
-    long[] counts = options.dryRun() ? dryRun(selection.toRead(), seen)
+    long[] counts = options.dryRun() ? dryRun(selection.toRead(), recorded)
         : new CatchupPipeline(ingester, store, config, clock, batch, commitFiles)
-            .run(selection.toRead(), seen, options.reparse());
+            .run(selection.toRead(), recorded, options.reparse());
     store.forgetPaths(vanished);
     if (!options.dryRun() && counts[0] + counts[1] >= batch) {
       // Rows appended in bulk stay in DuckDB's memory until a checkpoint writes them to the file.
@@ -90,12 +101,12 @@ final class Catchup {
     return result;
   }
 
-  /** Puts the walk's regular files into {@code regular} by relative path; returns how many others it met. */
-  private long collectRegular(ReportFiles.Walk walk, Map<String, ReportFiles.Entry> regular) {
+  /** Puts the walk's regular files into {@code regular}; returns how many others it met. */
+  private static long collectRegular(ReportFiles.Walk walk, List<ReportFiles.Entry> regular) {
     long others = 0;
     for (ReportFiles.Entry e : walk.entries()) {
       if (e.regularFile()) {
-        regular.put(config.relative(e.path()), e);
+        regular.add(e);
       } else {
         others++;
         log.debug("{}: ignored, not a regular file", e.path());
@@ -105,35 +116,19 @@ final class Catchup {
   }
 
   /**
-   * What changed since the last catch-up. A store that never recorded a file (a first catch-up)
-   * needs no comparison: every file is new and none vanished.
-   */
-  private StagingStore.Changes changes(Map<String, ReportFiles.Entry> regular, CatchupOptions options) {
-    if (new BulkLoad(store).nothingSeen()) {
-      Map<String, SeenFile> all = new HashMap<>(regular.size() * 2);
-      regular.keySet().forEach(k -> all.put(k, null));
-      return new StagingStore.Changes(all, List.of());
-    }
-    return store.changes(regular.entrySet().stream()
-        .map(e -> new StagingStore.WalkedFile(e.getKey(), e.getValue().size(), e.getValue().mtimeMs()))
-        .toList(), options.since() == null && !options.dryRun());
-  }
-
-  /**
    * The files in scope that changed (or all of them, to reparse); a file modified after
    * {@code modifiedBefore} goes to {@code young} instead.
    */
-  private Selection select(Map<String, ReportFiles.Entry> regular, Map<String, SeenFile> seen,
-      CatchupOptions options, Instant modifiedBefore, Consumer<Path> young) {
+  private Selection select(List<ReportFiles.Entry> regular, Recorded recorded, CatchupOptions options,
+      Instant modifiedBefore, Consumer<Path> young) {
     List<ReportFiles.Entry> toRead = new ArrayList<>();
     long inScope = 0;
-    for (Map.Entry<String, ReportFiles.Entry> r : regular.entrySet()) {
-      ReportFiles.Entry e = r.getValue();
+    for (ReportFiles.Entry e : regular) {
       if (options.since() != null && reportDay(e).isBefore(options.since())) {
         continue;
       }
       inScope++;
-      if (!options.reparse() && !seen.containsKey(r.getKey())) {
+      if (!options.reparse() && !recorded.changed(e)) {
         continue; // size and mtime as recorded: not read
       }
       if (Instant.ofEpochMilli(e.mtimeMs()).isAfter(modifiedBefore)) {
@@ -205,22 +200,22 @@ final class Catchup {
   }
 
   /** Counts what a catch-up would do, in batches, writing nothing. */
-  private long[] dryRun(List<ReportFiles.Entry> toRead, Map<String, SeenFile> seen) {
+  private long[] dryRun(List<ReportFiles.Entry> toRead, Recorded recorded) {
     long[] counts = new long[4]; // added, updated, unchanged, quarantined
     for (int from = 0; from < toRead.size(); from += DRY_RUN_BATCH) {
       List<ReportFiles.Entry> part = toRead.subList(from, Math.min(toRead.size(), from + DRY_RUN_BATCH));
       List<Outcome> outcomes = part.parallelStream().map(e -> ingester.examine(e, true)).toList();
-      tally(outcomes, seen, counts);
+      tally(outcomes, recorded, counts);
     }
     return counts;
   }
 
   /** Counts the outcomes as staging would: added, updated, unchanged by content, quarantined. */
-  private static void tally(List<Outcome> outcomes, Map<String, SeenFile> seen, long[] counts) {
+  private static void tally(List<Outcome> outcomes, Recorded recorded, long[] counts) {
     for (Outcome o : outcomes) {
       if (o instanceof Outcome.Parsed p) {
         StagedFile f = p.file();
-        SeenFile s = seen.get(f.path());
+        SeenFile s = recorded.record(f.path());
         counts[s == null ? 0 : s.contentHash().equals(f.contentHash()) ? 2 : 1]++;
       } else if (o instanceof Outcome.Bad) {
         counts[3]++;

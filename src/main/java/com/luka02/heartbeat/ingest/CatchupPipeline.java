@@ -3,7 +3,6 @@ package com.luka02.heartbeat.ingest;
 import com.luka02.heartbeat.config.Config;
 import com.luka02.heartbeat.store.BulkLoad;
 import com.luka02.heartbeat.store.QuarantinedFile;
-import com.luka02.heartbeat.store.SeenFile;
 import com.luka02.heartbeat.store.StageCounts;
 import com.luka02.heartbeat.store.StagedFile;
 import com.luka02.heartbeat.store.StagingStore;
@@ -69,7 +68,7 @@ final class CatchupPipeline {
   }
 
   /** Stages {@code toRead} in order; returns {added, updated, unchanged, quarantined}. */
-  long[] run(List<ReportFiles.Entry> toRead, Map<String, SeenFile> seen, boolean reparse) {
+  long[] run(List<ReportFiles.Entry> toRead, Recorded recorded, boolean reparse) {
     if (toRead.isEmpty()) {
       return counts;
     }
@@ -85,7 +84,7 @@ final class CatchupPipeline {
       int batches = (toRead.size() + batch - 1) / batch;
       int perCommit = Math.max(1, commitFiles / batch);
       for (int first = 0; first < batches; first += perCommit) {
-        stageGroup(reader, first, Math.min(batches, first + perCommit), batches, seen, reparse);
+        stageGroup(reader, first, Math.min(batches, first + perCommit), batches, recorded, reparse);
       }
     }
     return counts;
@@ -96,7 +95,7 @@ final class CatchupPipeline {
    * most the open group and the files waiting for the rules, which the next catch-up redoes, and there
    * are far fewer commits than batches.
    */
-  private void stageGroup(Reader reader, int first, int last, int batches, Map<String, SeenFile> seen,
+  private void stageGroup(Reader reader, int first, int last, int batches, Recorded recorded,
       boolean reparse) {
     long start = System.nanoTime();
     long[] waited = {0};
@@ -108,7 +107,7 @@ final class CatchupPipeline {
           long asked = System.nanoTime();
           List<Read> reads = reader.next();
           waited[0] += System.nanoTime() - asked;
-          stageBatch(reads, seen, change, appender);
+          stageBatch(reads, recorded, change, appender);
           if (pending.size() + pendingBad.size() >= batch) {
             flushPending(reparse, appender);
           }
@@ -192,7 +191,7 @@ final class CatchupPipeline {
    * for the staging rules. A report held by a file that {@link Ingester#PREFERRED} puts before the
    * one appended is unstaged again, and both files go through the rules.
    */
-  private void stageBatch(List<Read> reads, Map<String, SeenFile> seen, long change, BulkLoad.Appending appender) {
+  private void stageBatch(List<Read> reads, Recorded recorded, long change, BulkLoad.Appending appender) {
     List<BulkLoad.Row> fresh = new ArrayList<>();
     for (Read r : reads) {
       if (r.outcome() instanceof Outcome.Bad b) {
@@ -200,7 +199,7 @@ final class CatchupPipeline {
       } else if (r.row() != null) {
         StagedFile f = r.row().file();
         long t = r.row().tsMicros();
-        boolean newPath = seen.containsKey(f.path()) && seen.get(f.path()) == null && !quarantined.contains(f.path());
+        boolean newPath = recorded.isNew(f.path()) && !quarantined.contains(f.path());
         if (appending && newPath && taken.add(t)) {
           appended.put(t, f.path());
           fresh.add(r.row());
