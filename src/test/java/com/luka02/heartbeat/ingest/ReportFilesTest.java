@@ -24,11 +24,25 @@ class ReportFilesTest {
     Path file = Files.write(dir.resolve("heartbeat_a.md"), bytes);
     Path empty = Files.write(dir.resolve("heartbeat_b.md"), new byte[0]);
 
-    assertArrayEquals(bytes, ReportFiles.readBounded(file, 5000));
-    assertArrayEquals(bytes, ReportFiles.readBounded(file, 1 << 20));
-    assertEquals(4001, ReportFiles.readBounded(file, 4000).length);
-    assertEquals(5000, ReportFiles.readBounded(file, 4999).length);
-    assertEquals(0, ReportFiles.readBounded(empty, 100).length);
+    assertArrayEquals(bytes, ReportFiles.readBounded(file, 5000, 5000));
+    assertArrayEquals(bytes, ReportFiles.readBounded(file, 5000, 1 << 20));
+    assertEquals(4001, ReportFiles.readBounded(file, 5000, 4000).length);
+    assertEquals(5000, ReportFiles.readBounded(file, 5000, 4999).length);
+    assertEquals(0, ReportFiles.readBounded(empty, 0, 100).length);
+  }
+
+  @Test
+  void aFileThatGrewOrShrankSinceTheWalkMeasuredItIsReadToItsEnd() throws IOException {
+    byte[] bytes = new byte[5000];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) ('a' + i % 26);
+    }
+    Path file = Files.write(dir.resolve("heartbeat_a.md"), bytes);
+
+    for (long measured : new long[] {0, 1, 550, 4999, 5001, 9000, 1 << 20}) {
+      assertArrayEquals(bytes, ReportFiles.readBounded(file, measured, 1 << 20), "measured " + measured);
+      assertEquals(4001, ReportFiles.readBounded(file, measured, 4000).length, "measured " + measured);
+    }
   }
 
   @Test
@@ -37,9 +51,9 @@ class ReportFilesTest {
     // files say 0 and hold text, which takes the same path.
     Path proc = Path.of("/proc/self/status");
     assumeTrue(Files.isReadable(proc) && Files.size(proc) == 0);
-    String text = new String(ReportFiles.readBounded(proc, 1 << 20), StandardCharsets.UTF_8);
+    String text = new String(ReportFiles.readBounded(proc, 0, 1 << 20), StandardCharsets.UTF_8);
 
     assertTrue(text.startsWith("Name:") && text.contains("\nPid:") && text.endsWith("\n"), text);
-    assertEquals(11, ReportFiles.readBounded(proc, 10).length);
+    assertEquals(11, ReportFiles.readBounded(proc, 0, 10).length);
   }
 }
