@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -49,9 +50,28 @@ public final class ReportParser {
     return parse(lines(bytes), Instant.MAX);
   }
 
-  /** As {@link #parse(byte[])}, refusing a timestamp later than {@code notAfter}. */
+  /**
+   * As {@link #parse(byte[])}, refusing a timestamp later than {@code notAfter}. A body (the lines from
+   * the header's end on) this thread read before is not read again: see {@link #BODIES}.
+   */
   public static Heartbeat parse(byte[] bytes, Instant notAfter) throws ReportFormatException {
-    return parse(lines(bytes), notAfter);
+    int bodyFrom = bodyFrom(bytes);
+    if (bodyFrom < 0) {
+      return parse(lines(bytes), notAfter);
+    }
+    RecentResults<BodyBytes, Body> bodies = BODIES.get();
+    BodyBytes key = new BodyBytes(bytes, bodyFrom);
+    Body body = bodies.get(key);
+    if (body == null) {
+      String[] lines = lines(bytes);
+      int headerEnd = headerEnd(lines);
+      Header header = header(lines, headerEnd, notAfter);
+      body = body(lines, headerEnd);
+      bodies.put(key, body, 2L * bytes.length);
+      return heartbeat(header, body);
+    }
+    String[] headerLines = lines(bytes, bodyFrom);
+    return heartbeat(header(headerLines, headerLines.length, notAfter), body);
   }
 
   /** Parses report text. */
@@ -62,9 +82,99 @@ public final class ReportParser {
   private static Heartbeat parse(String[] lines, Instant notAfter) throws ReportFormatException {
     int headerEnd = headerEnd(lines);
     Header header = header(lines, headerEnd, notAfter);
-    Body body = body(lines, headerEnd);
-    return new Heartbeat(header.timestamp(), header.status(), header.durationMs(), List.copyOf(body.checks()),
-        body.summary(), body.complete());
+    return heartbeat(header, body(lines, headerEnd));
+  }
+
+  private static Heartbeat heartbeat(Header header, Body body) {
+    return new Heartbeat(header.timestamp(), header.status(), header.durationMs(), body.checks(), body.summary(),
+        body.complete());
+  }
+
+  /**
+   * The bodies this thread read lately, by their bytes. While nothing changes, the monitor writes the
+   * same body report after report, below a header that differs only in its time and duration (a year's
+   * 105,000 generated reports hold 8 bodies), and a body is a function of its bytes alone: lines are
+   * split on newline bytes, which no longer UTF-8 sequence holds. A body met again is neither decoded
+   * nor read: only the header's few lines are. At most {@link #BODY_BYTES} (two bytes counted per byte
+   * of a report, for the report and what was read from it) are kept per thread.
+   */
+  static final int BODY_BYTES = 256 * 1024;
+  private static final ThreadLocal<RecentResults<BodyBytes, Body>> BODIES =
+      ThreadLocal.withInitial(() -> new RecentResults<>(new HashMap<>(), BODY_BYTES));
+
+  /** A report's bytes from {@code from} on, as a key: equal when those bytes are. */
+  private static final class BodyBytes {
+    private final byte[] bytes;
+    private final int from;
+    private final int hash;
+
+    BodyBytes(byte[] bytes, int from) {
+      this.bytes = bytes;
+      this.from = from;
+      int h = bytes.length - from;
+      for (int i = from; i < bytes.length; i++) {
+        h = 31 * h + bytes[i];
+      }
+      this.hash = h;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof BodyBytes b && b.hash == hash
+          && Arrays.equals(bytes, from, bytes.length, b.bytes, b.from, b.bytes.length);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  /**
+   * Where the body starts in {@code bytes}: the offset of the line {@link #headerEnd} finds among the
+   * lines {@link #lines(byte[])} splits them into, found without decoding them (the line is ASCII); -1
+   * when the header runs to the end.
+   */
+  private static int bodyFrom(byte[] bytes) {
+    int from = bomLength(bytes);
+    for (int line = 0; ; line++) {
+      int newline = from;
+      while (newline < bytes.length && bytes[newline] != '\n') {
+        newline++;
+      }
+      boolean ended = newline < bytes.length;
+      int end = ended && newline > from && bytes[newline - 1] == '\r' ? newline - 1 : newline;
+      if (line > 0 && (isRule(bytes, from, end) || startsWith(bytes, from, end, "## ")
+          || startsWith(bytes, from, end, "### "))) {
+        return from;
+      }
+      if (!ended) {
+        return -1;
+      }
+      from = newline + 1;
+    }
+  }
+
+  /** Whether bytes {@code from} to {@code end} are {@code ---}. */
+  private static boolean isRule(byte[] bytes, int from, int end) {
+    return end - from == 3 && bytes[from] == '-' && bytes[from + 1] == '-' && bytes[from + 2] == '-';
+  }
+
+  /** Whether bytes {@code from} to {@code end} start with the ASCII {@code prefix}. */
+  private static boolean startsWith(byte[] bytes, int from, int end, String prefix) {
+    if (end - from < prefix.length()) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      if (bytes[from + i] != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int bomLength(byte[] bytes) {
+    return bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF ? 3 : 0;
   }
 
   /**
@@ -74,26 +184,33 @@ public final class ReportParser {
    * newline byte is never part of a longer UTF-8 sequence, so the lines are the same.
    */
   private static String[] lines(byte[] bytes) throws ReportFormatException {
-    boolean bom = bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF;
+    return lines(bytes, bytes.length);
+  }
+
+  /**
+   * As {@link #lines(byte[])}, the lines before offset {@code to}: the end, or the start of a line.
+   * Bytes that are not UTF-8 anywhere in the report still refuse it.
+   */
+  private static String[] lines(byte[] bytes, int to) throws ReportFormatException {
     List<String> lines = new ArrayList<>(48);
     boolean replaced = false;
-    int from = bom ? 3 : 0;
+    int from = bomLength(bytes);
     while (true) {
       int newline = from;
-      while (newline < bytes.length && bytes[newline] != '\n') {
+      while (newline < to && bytes[newline] != '\n') {
         newline++;
       }
-      boolean ended = newline < bytes.length;
+      boolean ended = newline < to;
       int end = ended && newline > from && bytes[newline - 1] == '\r' ? newline - 1 : newline; // CRLF as LF
       String line = new String(bytes, from, end - from, StandardCharsets.UTF_8);
       // The JDK puts U+FFFD where bytes are not UTF-8: only then is the whole file decoded strictly,
       // which refuses it with its line (or finds that the report itself holds a U+FFFD).
       replaced |= line.indexOf('\uFFFD') >= 0;
       lines.add(line);
-      if (!ended) {
+      from = newline + 1;
+      if (!ended || from == to && to < bytes.length) {
         break;
       }
-      from = newline + 1;
     }
     if (replaced) {
       requireUtf8(bytes);
@@ -179,7 +296,7 @@ public final class ReportParser {
         summary = line.trim();
       }
     }
-    return new Body(checks, summary, complete);
+    return new Body(List.copyOf(checks), summary, complete);
   }
 
   /**

@@ -213,6 +213,53 @@ class ReportParserTest {
   }
 
   @Test
+  void aBodyReadBeforeGivesWhatAFreshThreadReadsUnderEveryHeader() throws Exception {
+    // The parser remembers the bodies each thread read; a thread that read nothing before is the
+    // reference. Bodies repeat under headers that differ, fail or hold bad bytes; bodies differ in one
+    // byte (the footer's closing star), in line ends, or hold a U+FFFD of their own.
+    String real = Reports.realText(Reports.HEALTHY);
+    String healthyBody = real.substring(real.indexOf("\n---\n") + 1);
+    String[] bodies = {
+        healthyBody,
+        healthyBody.substring(0, healthyBody.lastIndexOf('*')), // cut before the footer's closing star
+        healthyBody.replace("\n", "\r\n"),
+        healthyBody.replace("Redis responding", "Redis \uFFFD responding"),
+        healthyBody.replaceFirst(OK, ERROR), // as long, in bytes, as the healthy body
+        "## Health Checks\n\n### Redis\n\n- **Status:** " + ERROR + " down\n  at frame 1\n\n---\r",
+        "### Database\n\n- **Status:** " + WARN + " slow\n",
+    };
+    byte[][] headers = {
+        "# OPS-Atomic Monitor Heartbeat\n\n**Timestamp:** 2025-10-28T14:06:52.941Z\n**Status:** \u2705 HEALTHY\n**Duration:** 78ms\n\n".getBytes(UTF_8),
+        "# OPS-Atomic Monitor Heartbeat\r\n\r\n**Timestamp:** 2025-10-28T14:11:52Z\r\n**Status:** \u274C CRITICAL\r\n\r\n".getBytes(UTF_8),
+        concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+            "# Heartbeat\n**Status:** \u26A0\uFE0F WARNINGS\n**Timestamp:** 2025-10-28T15:00:00+07:00\n".getBytes(UTF_8)),
+        "# Heartbeat\n**Timestamp:** 2025-10-28T14:16:52Z\n\n".getBytes(UTF_8), // no status
+        "# Heartbeat\n**Timestamp:** 2099-01-01T00:00:00Z\n**Status:** \u2705 HEALTHY\n".getBytes(UTF_8), // in the future
+        concat("# Heartbeat\n**Timestamp:** 2025-10-28T14:21:52Z\n**Status:** \u2705 HEALTHY ".getBytes(UTF_8),
+            new byte[] {(byte) 0xC3, '\n'}), // not UTF-8
+        "**Timestamp:** 2025-10-28T14:26:52Z\n**Status:** \u2705 HEALTHY\n".getBytes(UTF_8), // the body starts on line 3
+    };
+    Instant notAfter = Instant.parse("2030-01-01T00:00:00Z");
+    java.util.Random random = new java.util.Random(20261128L);
+    for (int n = 0; n < 300; n++) {
+      byte[] report = concat(headers[random.nextInt(headers.length)], bodies[random.nextInt(bodies.length)].getBytes(UTF_8));
+      java.util.concurrent.FutureTask<String> reference = new java.util.concurrent.FutureTask<>(() -> read(report, notAfter));
+      new Thread(reference).start();
+
+      assertEquals(reference.get(), read(report, notAfter), new String(report, UTF_8));
+    }
+  }
+
+  /** What parsing {@code report} gives, as text: the heartbeat, or the refusal with its line. */
+  private static String read(byte[] report, Instant notAfter) {
+    try {
+      return ReportParser.parse(report, notAfter).toString();
+    } catch (ReportFormatException e) {
+      return "refused at line " + e.line() + ": " + e.getMessage();
+    }
+  }
+
+  @Test
   void continuationLinesOfWhiteSpaceLeaveTheMessageAsStrippingTheJoinedLinesDoes() throws ReportFormatException {
     // Blank continuation lines let the parser read the bullet's line alone; the reference joins them.
     String[] lines = {"", " ", "\t", "\u2003", "\u000B", "\u001C", "\u00A0", "\u0085", "  at frame 1"};
