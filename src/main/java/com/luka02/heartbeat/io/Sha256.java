@@ -98,8 +98,25 @@ public final class Sha256 {
     private static final Pointer SHA256;
 
     static {
-      com.sun.jna.Native.register(LibCrypto.class, library());
-      SHA256 = EVP_sha256();
+      NativeLibrary crypto = library();
+      com.sun.jna.Native.register(LibCrypto.class, crypto);
+      SHA256 = fetched(crypto);
+    }
+
+    /**
+     * OpenSSL 3's SHA-256 fetched once, or 1.1's {@code EVP_sha256()}. OpenSSL 3 looks the legacy
+     * {@code EVP_sha256()} up again at every digest, taking a lock each time: a fifth of hashing a year.
+     */
+    private static Pointer fetched(NativeLibrary crypto) {
+      try {
+        Pointer md = crypto.getFunction("EVP_MD_fetch").invokePointer(new Object[] {null, "SHA256", null});
+        if (md != null) {
+          return md;
+        }
+      } catch (UnsatisfiedLinkError e) {
+        // OpenSSL 1.1: no fetching
+      }
+      return EVP_sha256();
     }
 
     /**
