@@ -43,15 +43,34 @@ public final class BulkLoad {
     /** Computes a row's values; safe on any thread. */
     public static Row of(StagedFile f) {
       Heartbeat h = f.heartbeat();
-      Instant t = h.timestamp();
-      return new Row(f, micros(t), Status.wireOrNull(h.sectionStatus("Redis")),
-          Status.wireOrNull(h.sectionStatus("Database")), Status.wireOrNull(h.sectionStatus("API Endpoints")), h.launchAgent(Heartbeat.OPTIMIZER_AGENT),
-          h.launchAgent(Heartbeat.DIGEST_AGENT), checksJsonUtf8(h.checks()), utf8(h.summary()), utf8(f.path()),
-          utf8(f.contentHash()));
+      ChecksValues c = ChecksValues.of(h);
+      return new Row(f, micros(h.timestamp()), c.redis(), c.database(), c.api(), c.optimizer(), c.digest(),
+          c.json(), utf8(h.summary()), utf8(f.path()), utf8(f.contentHash()));
     }
 
     private static byte[] utf8(String s) {
       return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * The values a row takes from a report's checks: the sections' and agents' states and the checks as
+   * JSON. They depend on the list of checks alone, and the parser hands out one list, redaction keeping
+   * it, for a body it read before: each thread works them out once per list it meets (by identity),
+   * keeping at most {@link #CHECK_JSON_BYTES} bytes of their JSON, the lists' text counted so.
+   */
+  private record ChecksValues(String redis, String database, String api, String optimizer, String digest,
+      byte[] json) {
+    static ChecksValues of(Heartbeat h) {
+      RecentResults<List<Check>, ChecksValues> known = CHECK_LISTS_READ.get();
+      ChecksValues v = known.get(h.checks());
+      if (v == null) {
+        v = new ChecksValues(Status.wireOrNull(h.sectionStatus("Redis")), Status.wireOrNull(h.sectionStatus("Database")),
+            Status.wireOrNull(h.sectionStatus("API Endpoints")), h.launchAgent(Heartbeat.OPTIMIZER_AGENT),
+            h.launchAgent(Heartbeat.DIGEST_AGENT), checksJsonUtf8(h.checks()));
+        known.put(h.checks(), v, v.json().length);
+      }
+      return v;
     }
   }
 
@@ -122,6 +141,9 @@ public final class BulkLoad {
    */
   static final int CHECK_JSON_BYTES = 256 * 1024;
   private static final ThreadLocal<RecentResults<Check, byte[]>> CHECK_JSON =
+      ThreadLocal.withInitial(() -> new RecentResults<>(new IdentityHashMap<>(), CHECK_JSON_BYTES));
+  /** See {@link ChecksValues}. */
+  private static final ThreadLocal<RecentResults<List<Check>, ChecksValues>> CHECK_LISTS_READ =
       ThreadLocal.withInitial(() -> new RecentResults<>(new IdentityHashMap<>(), CHECK_JSON_BYTES));
 
   private static byte[] checkJsonUtf8(Check c) {
