@@ -402,16 +402,10 @@ public final class Ingester {
     if (!r.enabled()) {
       return h;
     }
-    List<Check> checks = new ArrayList<>(h.checks().size());
-    boolean masked = false;
-    for (Check c : h.checks()) {
-      String message = r.apply(c.message());
-      masked |= message != c.message(); // the same string when nothing was masked
-      checks.add(message == c.message() ? c : new Check(c.section(), c.label(), c.status(), message));
-    }
+    List<Check> checks = RedactedChecks.of(r, h.checks());
     String summary = r.apply(h.summary());
-    return !masked && summary == h.summary() ? h
-        : new Heartbeat(h.timestamp(), h.status(), h.durationMs(), List.copyOf(checks), summary, h.complete());
+    return checks == h.checks() && summary == h.summary() ? h
+        : new Heartbeat(h.timestamp(), h.status(), h.durationMs(), checks, summary, h.complete());
   }
 
   private Outcome tooLarge(String rel, long size, long mtime) {
