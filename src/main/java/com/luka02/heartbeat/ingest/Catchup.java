@@ -63,8 +63,13 @@ final class Catchup {
     // Asked while the walk may still run: a store that recorded nothing (a first catch-up) needs no
     // comparison, since every file is new and none vanished.
     boolean nothingRecorded = new BulkLoad(store).nothingSeen();
-    ReportFiles.Walk walk = walking != null ? walking.get()
-        : ReportFiles.walk(config.reportsDir(), config.summaryDir());
+    // A command's first catch-up of a whole tree reads every file it lists: each is looked at where it
+    // is read, by the readers, rather than all of them before the first is read (a year's 105,000
+    // looks held the readers back 0.1-0.2 s). Anything that selects by a file's attributes looks first.
+    boolean lookWhereRead = walking != null && nothingRecorded && options.since() == null && !options.dryRun()
+        && modifiedBefore.equals(Instant.MAX);
+    ReportFiles.Walk walk = walking == null ? ReportFiles.walk(config.reportsDir(), config.summaryDir())
+        : lookWhereRead ? walking.listing() : walking.get();
     onWalk.accept(walk);
     long walked = System.nanoTime();
     List<ReportFiles.Entry> regular = new ArrayList<>(walk.entries().size());
@@ -93,8 +98,8 @@ final class Catchup {
     }
     long staged = System.nanoTime();
     CatchupResult result = new CatchupResult(walk.entries().size(), counts[0], counts[1],
-        selection.unchanged() + counts[2], ignored, counts[3], vanished.size(), (System.nanoTime() - start) / 1_000_000,
-        options.dryRun());
+        selection.unchanged() + counts[2], ignored + counts[4], counts[3], vanished.size(),
+        (System.nanoTime() - start) / 1_000_000, options.dryRun());
     log.info("catch-up of {}: {}", config.reportsDir(), result.describe());
     log.debug("catch-up phases: walk {} ms, compare in store {} ms, select {} ms, read+stage {} ms, forget {} ms",
         ms(walked - start), ms(loaded - walked), ms(compared - loaded), ms(staged - compared), ms(System.nanoTime() - staged));
@@ -105,7 +110,7 @@ final class Catchup {
   private static long collectRegular(ReportFiles.Walk walk, List<ReportFiles.Entry> regular) {
     long others = 0;
     for (ReportFiles.Entry e : walk.entries()) {
-      if (e.regularFile()) {
+      if (e.regularFile() || !e.looked()) { // one not looked at yet is told apart where it is read
         regular.add(e);
       } else {
         others++;
@@ -201,7 +206,7 @@ final class Catchup {
 
   /** Counts what a catch-up would do, in batches, writing nothing. */
   private long[] dryRun(List<ReportFiles.Entry> toRead, Recorded recorded) {
-    long[] counts = new long[4]; // added, updated, unchanged, quarantined
+    long[] counts = new long[5]; // added, updated, unchanged, quarantined, ignored
     for (int from = 0; from < toRead.size(); from += DRY_RUN_BATCH) {
       List<ReportFiles.Entry> part = toRead.subList(from, Math.min(toRead.size(), from + DRY_RUN_BATCH));
       List<Outcome> outcomes = part.parallelStream().map(e -> ingester.examine(e, true)).toList();

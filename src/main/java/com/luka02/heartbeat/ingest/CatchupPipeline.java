@@ -53,7 +53,8 @@ final class CatchupPipeline {
    * the appended file's path: unstaged, and both files staged again by the rules.
    */
   private final Map<Long, String> demoted = new HashMap<>();
-  private final long[] counts = new long[4]; // added, updated, unchanged, quarantined
+  /** Added, updated, unchanged, quarantined, and ignored (found not to be a regular file where read). */
+  private final long[] counts = new long[5];
   private Set<String> quarantined = Set.of();
   private boolean appending;
 
@@ -67,7 +68,7 @@ final class CatchupPipeline {
     this.commitFiles = commitFiles;
   }
 
-  /** Stages {@code toRead} in order; returns {added, updated, unchanged, quarantined}. */
+  /** Stages {@code toRead} in order; returns {added, updated, unchanged, quarantined, ignored}. */
   long[] run(List<ReportFiles.Entry> toRead, Recorded recorded, boolean reparse) {
     if (toRead.isEmpty()) {
       return counts;
@@ -174,7 +175,10 @@ final class CatchupPipeline {
     private List<Read> read(List<ReportFiles.Entry> part) {
       List<Read> out = new ArrayList<>(part.size());
       for (ReportFiles.Entry e : part) {
-        Outcome o = ingester.examine(e, true);
+        Outcome o = e.looked() ? ingester.examine(e, true) : ingester.examineSettled(e.path(), true);
+        if (o instanceof Outcome.Ignored i) {
+          log.debug("{}: ignored, {}", e.path(), i.why());
+        }
         out.add(new Read(o, o instanceof Outcome.Parsed p ? BulkLoad.Row.of(p.file()) : null));
       }
       return out;
@@ -196,6 +200,8 @@ final class CatchupPipeline {
     for (Read r : reads) {
       if (r.outcome() instanceof Outcome.Bad b) {
         pendingBad.add(b.file());
+      } else if (r.outcome() instanceof Outcome.Ignored) {
+        counts[4]++;
       } else if (r.row() != null) {
         StagedFile f = r.row().file();
         long t = r.row().tsMicros();

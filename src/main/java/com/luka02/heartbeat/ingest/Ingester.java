@@ -106,33 +106,57 @@ public final class Ingester {
   /**
    * Starts walking {@code config}'s reports tree on a thread of its own, for a catch-up that has yet to
    * open its store: a command's catch-up walks while DuckDB loads and opens the file, which took
-   * 0.2 s of the 0.3-0.4 s a year's walk takes.
+   * 0.2 s of the 0.3-0.4 s a year's walk takes. The walk lists the tree, then looks at each file it
+   * found only if the catch-up asks for that ({@link Walking#get}); a first catch-up reads every file
+   * anyway, and looks at each where it reads it ({@link Walking#listing}).
    */
   public static Walking walkAhead(Config config) {
-    CompletableFuture<ReportFiles.Walk> walk = new CompletableFuture<>();
+    Walking walking = new Walking();
     Thread t = new Thread(() -> {
       try {
-        walk.complete(ReportFiles.walk(config.reportsDir(), config.summaryDir()));
-      } catch (IOException | RuntimeException e) {
-        walk.completeExceptionally(e);
+        ReportFiles.Listing listing = ReportFiles.listTree(config.reportsDir(), config.summaryDir());
+        walking.listed.complete(listing);
+        if (walking.looked.get()) {
+          walking.walked.complete(ReportFiles.walk(listing));
+        }
+      } catch (InterruptedException e) {
+        walking.walked.completeExceptionally(e);
+      } catch (RuntimeException | ExecutionException e) {
+        walking.listed.completeExceptionally(e);
+        walking.walked.completeExceptionally(e);
       }
     }, "walk");
     t.setDaemon(true);
     t.start();
-    return new Walking(walk);
+    return walking;
   }
 
   /** A walk started by {@link #walkAhead}, for {@link #catchup(CatchupOptions, Walking)}. */
   public static final class Walking {
-    private final CompletableFuture<ReportFiles.Walk> walk;
+    private final CompletableFuture<ReportFiles.Listing> listed = new CompletableFuture<>();
+    /** Whether the walk looks at the files it listed: decided by the first of {@link #get} and {@link #listing}. */
+    private final CompletableFuture<Boolean> looked = new CompletableFuture<>();
+    private final CompletableFuture<ReportFiles.Walk> walked = new CompletableFuture<>();
 
-    private Walking(CompletableFuture<ReportFiles.Walk> walk) {
-      this.walk = walk;
+    private Walking() {}
+
+    /** The walk, every file looked at. */
+    ReportFiles.Walk get() throws IOException {
+      if (!looked.complete(true) && !looked.join()) {
+        return ReportFiles.walk(await(listed)); // the listing was taken alone before
+      }
+      return await(walked);
     }
 
-    ReportFiles.Walk get() throws IOException {
+    /** The listing alone, as a walk of files not looked at ({@link ReportFiles.Entry#unlooked}). */
+    ReportFiles.Walk listing() throws IOException {
+      looked.complete(false);
+      return ReportFiles.unlooked(await(listed));
+    }
+
+    private static <T> T await(CompletableFuture<T> f) throws IOException {
       try {
-        return walk.get();
+        return f.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted while walking the reports");
@@ -245,7 +269,8 @@ public final class Ingester {
     tellAfterCommit(parsed, bad, counts);
   }
 
-  private Outcome examineSettled(Path file, boolean finalAttempt) {
+  /** Looks at {@code file}, then reads, hashes and parses it ({@link #examine}); safe on many threads. */
+  Outcome examineSettled(Path file, boolean finalAttempt) {
     try {
       ReportFiles.Entry e = ReportFiles.look(file);
       return e == null ? Outcome.GONE : examine(e, finalAttempt);

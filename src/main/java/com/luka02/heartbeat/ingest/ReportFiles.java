@@ -36,12 +36,20 @@ final class ReportFiles {
    * A heartbeat-named entry with the four attributes a catch-up uses, read when it was found: a year's
    * walk holds 105,000 of these for the whole catch-up, and the JDK's attribute object holds some fifteen.
    */
-  record Entry(Path path, long size, long mtimeMs, boolean regularFile, boolean symbolicLink) {
+  record Entry(Path path, long size, long mtimeMs, boolean regularFile, boolean symbolicLink, boolean looked) {
     static Entry of(Path path, BasicFileAttributes attrs) {
       return new Entry(path, attrs.size(), attrs.lastModifiedTime().toMillis(), attrs.isRegularFile(),
-          attrs.isSymbolicLink());
+          attrs.isSymbolicLink(), true);
+    }
+
+    /** A listed entry not looked at yet: its attributes are read where it is read. */
+    static Entry unlooked(Path path) {
+      return new Entry(path, 0, 0, false, false, false);
     }
   }
+
+  /** What a walk's listing found: the heartbeat-named paths, the folders listed, a count of everything else. */
+  record Listing(List<Path> named, List<Folder> folders, long ignored) {}
 
   /** What a walk found: heartbeat-named entries, the folders it listed, and a count of everything else. */
   record Walk(List<Entry> entries, List<Folder> folders, long ignored) {}
@@ -59,8 +67,13 @@ final class ReportFiles {
    * escapes are impossible.
    */
   static Walk walk(Path reportsDir, Path skipDir) throws IOException {
+    return walk(listTree(reportsDir, skipDir));
+  }
+
+  /** The first half of {@link #walk(Path, Path)}: the listing, no heartbeat-named entry looked at yet. */
+  static Listing listTree(Path reportsDir, Path skipDir) {
     if (!Files.isDirectory(reportsDir, LinkOption.NOFOLLOW_LINKS)) {
-      return new Walk(List.of(), List.of(), 0);
+      return new Listing(List.of(), List.of(), 0);
     }
     List<Path> named = new ArrayList<>();
     List<Folder> folders = new ArrayList<>();
@@ -73,8 +86,20 @@ final class ReportFiles {
         f.subfolders().forEach(dirs::push);
       }
     }
-    List<Entry> entries = named.parallelStream().map(ReportFiles::entry).filter(Objects::nonNull).toList();
-    return new Walk(entries, folders, ignored[0]);
+    return new Listing(named, folders, ignored[0]);
+  }
+
+  /** The second half of {@link #walk(Path, Path)}: every listed entry looked at, in parallel. */
+  static Walk walk(Listing listing) {
+    List<Entry> entries = listing.named().parallelStream().map(ReportFiles::entry).filter(Objects::nonNull).toList();
+    return new Walk(entries, listing.folders(), listing.ignored());
+  }
+
+  /** {@code listing} as a walk whose entries are not looked at ({@link Entry#unlooked}). */
+  static Walk unlooked(Listing listing) {
+    List<Entry> entries = new ArrayList<>(listing.named().size());
+    listing.named().forEach(p -> entries.add(Entry.unlooked(p)));
+    return new Walk(entries, listing.folders(), listing.ignored());
   }
 
   /**

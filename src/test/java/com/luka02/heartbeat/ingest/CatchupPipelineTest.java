@@ -186,4 +186,48 @@ class CatchupPipelineTest {
     assertEquals(REPORTS, count("SELECT count(DISTINCT \"timestamp\") FROM heartbeats"));
     assertEquals(REPORTS, count("SELECT count(*) FROM heartbeats"));
   }
+
+  @Test
+  void aFirstCatchupThatLooksAtEachFileWhereItReadsItStagesAndCountsAsOneThatLooksFirst(@TempDir Path other)
+      throws IOException {
+    // A command's first catch-up looks at each listed file where a reader reads it (Walking.listing);
+    // any other looks at them all first. Beside the reports: a conflict copy, a bad report, a link, a
+    // folder and an empty file under heartbeat names. Both must stage, record and count the same.
+    Files.copy(ops.resolve(name(FIRST.plusSeconds(600))), ops.resolve(name(FIRST.plusSeconds(600)).replace(".md", " 2.md")));
+    Reports.write(ops.resolve("heartbeat_2025-11-02_00-00-00.md"), "not a report\n");
+    Files.createSymbolicLink(ops.resolve("heartbeat_2025-11-03_00-00-00.md"), ops.resolve(name(FIRST)));
+    Files.createDirectories(ops.resolve("heartbeat_2025-11-04_00-00-00.md"));
+    Files.write(ops.resolve("heartbeat_2025-11-05_00-00-00.md"), new byte[0]);
+    Config copy = ConfigLoader.load(other, null);
+    try (var files = Files.walk(config.reportsDir())) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Path to = copy.reportsDir().resolve(config.reportsDir().relativize(p).toString());
+        if (Files.isSymbolicLink(p)) {
+          Files.createSymbolicLink(to, copy.reportsDir().resolve(config.reportsDir().relativize(Files.readSymbolicLink(p)).toString()));
+        } else if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(p, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+    StagingStore lookedFirst = StagingStore.open(copy);
+    try {
+      CatchupResult where = ingester(StageListener.NONE).catchup(CatchupOptions.FULL, Ingester.walkAhead(config));
+      CatchupResult first = new Ingester(copy, lookedFirst, Clock.fixed(TestRoot.NOW, ZoneOffset.UTC), StageListener.NONE, 4, 12)
+          .catchup(CatchupOptions.FULL);
+
+      assertEquals(List.of(first.scanned(), first.added(), first.updated(), first.unchanged(), first.ignored(), first.quarantined()),
+          List.of(where.scanned(), where.added(), where.updated(), where.unchanged(), where.ignored(), where.quarantined()));
+      assertEquals(2, where.ignored(), "the link and the folder");
+      String rows = "SELECT * EXCLUDE (ingested_at, change_seq) FROM heartbeats ORDER BY \"timestamp\", source_path";
+      assertEquals(lookedFirst.query(rows, 1000).rows(), store.query(rows, 1000).rows());
+      String seen = "SELECT path, size, mtime_ms, content_hash, report_ts FROM seen_files ORDER BY path";
+      assertEquals(lookedFirst.query(seen, 1000).rows(), store.query(seen, 1000).rows());
+      String bad = "SELECT * EXCLUDE (seen_at) FROM quarantine ORDER BY path";
+      assertEquals(lookedFirst.query(bad, 1000).rows(), store.query(bad, 1000).rows());
+    } finally {
+      lookedFirst.close();
+    }
+  }
 }
