@@ -121,7 +121,7 @@ public final class Ingester {
         }
       } catch (InterruptedException e) {
         walking.walked.completeExceptionally(e);
-      } catch (RuntimeException | ExecutionException e) {
+      } catch (Throwable e) { // whatever it is, the catch-up waiting for the walk hears of it
         walking.listed.completeExceptionally(e);
         walking.walked.completeExceptionally(e);
       }
