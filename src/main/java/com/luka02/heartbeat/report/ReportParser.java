@@ -52,7 +52,8 @@ public final class ReportParser {
 
   /**
    * As {@link #parse(byte[])}, refusing a timestamp later than {@code notAfter}. A body (the lines from
-   * the header's end on) this thread read before is not read again: see {@link #BODIES}.
+   * the header's end on) this thread read before is not read again: see {@link #BODIES}, which keeps
+   * {@code bytes} as the body's key, so the caller must not change them afterwards.
    */
   public static Heartbeat parse(byte[] bytes, Instant notAfter) throws ReportFormatException {
     int bodyFrom = bodyFrom(bytes);
