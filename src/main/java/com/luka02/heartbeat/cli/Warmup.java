@@ -1,12 +1,11 @@
 package com.luka02.heartbeat.cli;
 
 import com.luka02.heartbeat.io.Json;
-import java.util.Arrays;
 
 /**
  * Loads, on a second core, what a store command will need after parsing its command line and reading
- * its config: the JSON mapper (0.1-0.2 s of class loading in a fresh JVM) when it reads a config file
- * or runs the agent, and the DuckDB driver's classes. A catch-up of nothing new on a year: median
+ * its config: the JSON mapper (0.1-0.2 s of class loading in a fresh JVM) when it runs the agent, and
+ * the DuckDB driver's classes. A catch-up of nothing new on a year: median
  * 1.65 s without, 1.50 s with, relaunch included; without the mapper when nothing reads a config
  * file, 1.12 s against 1.20 s, and {@code rollover --date} 0.70 s against 0.79 s (medians of 7,
  * 2026-11-28). A command that talks to a running agent ({@code query}, {@code status}) loads neither.
@@ -34,11 +33,10 @@ final class Warmup {
       return null;
     }
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    // The mapper reads a config file and serves the agent; a store command without --config never
-    // builds it (its summaries read JSON with the streaming parser), and the second core it would
-    // take is the compiler's and the walk's.
-    boolean mapper = command.equals("run")
-        || Arrays.stream(args).anyMatch(a -> a.equals("--config") || a.startsWith("--config="));
+    // The mapper serves the agent. A store command never builds it: its summaries read JSON with the
+    // streaming parser, and so does its config file when the file is plain (ConfigFile.readPlain), as
+    // a file of settings is. The second core it would take is the compiler's and the walk's.
+    boolean mapper = command.equals("run");
     Thread t = new Thread(() -> {
       try {
         if (mapper) {
