@@ -33,8 +33,9 @@ final class ReportFiles {
   private ReportFiles() {}
 
   /**
-   * A heartbeat-named entry with the four attributes a catch-up uses, read when it was found: a year's
-   * walk holds 105,000 of these for the whole catch-up, and the JDK's attribute object holds some fifteen.
+   * A heartbeat-named entry with the four attributes a catch-up uses, read when it was found, or not yet
+   * ({@code looked} false, {@link #unlooked}): a year's walk holds 105,000 of these for the whole
+   * catch-up, and the JDK's attribute object holds some fifteen.
    */
   record Entry(Path path, long size, long mtimeMs, boolean regularFile, boolean symbolicLink, boolean looked) {
     static Entry of(Path path, BasicFileAttributes attrs) {

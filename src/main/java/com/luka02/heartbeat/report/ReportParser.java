@@ -64,12 +64,9 @@ public final class ReportParser {
     BodyBytes key = new BodyBytes(bytes, bodyFrom);
     Body body = bodies.get(key);
     if (body == null) {
-      String[] lines = lines(bytes);
-      int headerEnd = headerEnd(lines);
-      Header header = header(lines, headerEnd, notAfter);
-      body = body(lines, headerEnd);
-      bodies.put(key, body, 2L * bytes.length);
-      return heartbeat(header, body);
+      Heartbeat read = parse(lines(bytes), notAfter);
+      bodies.put(key, new Body(read.checks(), read.summary(), read.complete()), 2L * bytes.length);
+      return read;
     }
     String[] headerLines = lines(bytes, bodyFrom);
     return heartbeat(header(headerLines, headerLines.length, notAfter), body);
