@@ -13,11 +13,13 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -33,6 +35,18 @@ final class Catchup {
   /** Files read and parsed together in a dry run; bounds memory. */
   private static final int DRY_RUN_BATCH = 1024;
   private static final Pattern NAME_DATE = Pattern.compile("^heartbeat_(\\d{4}-\\d{2}-\\d{2})_");
+  /**
+   * The low bits of a sort key ({@link #sortByTime}) that hold a file's index, below a compact time of
+   * at most 39 bits: 16 million files.
+   */
+  private static final int INDEX_BITS = 24;
+  private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+  /**
+   * Month, day, hour, minute and second in a {@link #nameTime}: where each stands, and one more than its
+   * largest value ({@link #compactTime}).
+   */
+  private static final long[] FIELD_UNITS = {100_000_000, 1_000_000, 10_000, 100, 1};
+  private static final long[] FIELD_RANGES = {13, 32, 24, 60, 61};
 
   /** The files a catch-up reads, in time order, and how many in its scope it leaves unread. */
   private record Selection(List<ReportFiles.Entry> toRead, long unchanged) {}
@@ -68,8 +82,9 @@ final class Catchup {
     // looks held the readers back 0.3-0.4 s). Anything that selects by a file's attributes looks first.
     boolean lookWhereRead = walking != null && nothingRecorded && options.since() == null && !options.dryRun()
         && modifiedBefore.equals(Instant.MAX);
-    ReportFiles.Walk walk = walking == null ? ReportFiles.walk(config.reportsDir(), config.summaryDir())
-        : lookWhereRead ? walking.listing() : walking.get();
+    ReportFiles.Listing listing = lookWhereRead ? walking.listing() : null;
+    ReportFiles.Walk walk = listing != null ? ReportFiles.unlooked(listing)
+        : walking == null ? ReportFiles.walk(config.reportsDir(), config.summaryDir()) : walking.get();
     onWalk.accept(walk);
     long walked = System.nanoTime();
     List<ReportFiles.Entry> regular = new ArrayList<>(walk.entries().size());
@@ -86,7 +101,10 @@ final class Catchup {
       vanished = changes.vanished();
     }
     long loaded = System.nanoTime();
-    Selection selection = select(regular, recorded, options, modifiedBefore, young);
+    // Looking where read selects nothing by attributes or records: every listed file is read, ordered
+    // by the times the listing read from their names, without a path made into a string for each.
+    Selection selection = listing != null ? new Selection(inTimeOrder(walk.entries(), listing.nameTimes()), 0)
+        : select(regular, recorded, options, modifiedBefore, young);
     long compared = System.nanoTime();
     long[] counts = options.dryRun() ? dryRun(selection.toRead(), recorded)
         : new CatchupPipeline(ingester, store, config, clock, batch, commitFiles)
@@ -152,17 +170,69 @@ final class Catchup {
    * ("heartbeat_X 2.md") follows its original, and equal names follow their paths, so that the file
    * {@link Ingester#PREFERRED_PATH} puts first for a report is normally the first read.
    */
-  private static void sortByTime(List<ReportFiles.Entry> files) {
-    record Keyed(long time, ReportFiles.Entry entry) {}
-    List<Keyed> keyed = new ArrayList<>(files.size());
-    for (ReportFiles.Entry e : files) {
-      keyed.add(new Keyed(nameTime(fileName(e.path().toString())), e)); // the path's string is made already
+  static void sortByTime(List<ReportFiles.Entry> files) {
+    sortByTime(files, i -> nameTime(fileName(files.get(i).path().toString())));
+  }
+
+  /** {@code files} as {@link #sortByTime} orders them, {@code nameTimes} holding their names' times. */
+  private static List<ReportFiles.Entry> inTimeOrder(List<ReportFiles.Entry> files, long[] nameTimes) {
+    List<ReportFiles.Entry> ordered = new ArrayList<>(files);
+    sortByTime(ordered, i -> nameTimes[i]);
+    return ordered;
+  }
+
+  /** As above, {@code nameTimeOf} giving the {@link #nameTime} of the file at each index. */
+  private static void sortByTime(List<ReportFiles.Entry> files, IntToLongFunction nameTimeOf) {
+    int n = files.size();
+    Comparator<ReportFiles.Entry> byTie = Comparator.comparing(e -> tieKey(e.path()));
+    if (n > 1 << INDEX_BITS) { // some 160 years of reports: sorted as objects, much more slowly
+      files.sort(Comparator.comparingLong((ReportFiles.Entry e) -> nameTime(fileName(e.path().toString())))
+          .thenComparing(byTie));
+      return;
     }
-    // The time in the name decides almost every comparison: a year's sort took 0.6 s on strings alone,
-    // and the strings, made up front, were a 90-character string per file (some 14 MB for a year).
-    keyed.sort(Comparator.comparingLong(Keyed::time).thenComparing(k -> tieKey(k.entry().path())));
+    // Each file as one number, its name's time (made compact) above its index, sorted as numbers: a
+    // year's 105,000 files took 40-50 ms, against 90 ms as objects by a comparator and 340 ms for the
+    // command's single sort, run before the comparator's code was compiled.
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = compactTime(nameTimeOf.applyAsLong(i)) << INDEX_BITS | i;
+    }
+    Arrays.sort(keys);
+    List<ReportFiles.Entry> sorted = new ArrayList<>(n);
+    for (int i = 0; i < n; ) {
+      int end = i + 1;
+      while (end < n && keys[end] >>> INDEX_BITS == keys[i] >>> INDEX_BITS) {
+        end++;
+      }
+      int from = sorted.size();
+      for (int k = i; k < end; k++) {
+        sorted.add(files.get((int) (keys[k] & INDEX_MASK)));
+      }
+      if (end - i > 1) {
+        sorted.subList(from, sorted.size()).sort(byTie);
+      }
+      i = end;
+    }
     files.clear();
-    keyed.forEach(k -> files.add(k.entry()));
+    files.addAll(sorted);
+  }
+
+  /**
+   * {@link #nameTime}'s YYYYMMDDHHMMSS as a smaller number in the same order: each field counted in its
+   * own range (a month to 12, a day to 31, an hour to 23, a minute to 59, a second to 60). A field beyond
+   * its range counts as one more than its largest value, and the fields after it as 0: times that then
+   * share a number are told apart by {@link #tieKey}, whose stems compare digit by digit as the times
+   * do. Below 2^39.
+   */
+  static long compactTime(long time) {
+    long compact = time / 10_000_000_000L; // the year
+    boolean beyond = false;
+    for (int i = 0; i < FIELD_RANGES.length; i++) {
+      long field = beyond ? 0 : Math.min(time / FIELD_UNITS[i] % 100, FIELD_RANGES[i]);
+      beyond |= field == FIELD_RANGES[i];
+      compact = compact * (FIELD_RANGES[i] + 1) + field;
+    }
+    return compact;
   }
 
   /**

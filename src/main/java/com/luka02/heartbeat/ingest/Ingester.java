@@ -148,10 +148,10 @@ public final class Ingester {
       return await(walked);
     }
 
-    /** The listing alone, as a walk of files not looked at ({@link ReportFiles.Entry#unlooked}). */
-    ReportFiles.Walk listing() throws IOException {
+    /** The listing alone: its files are not looked at ({@link ReportFiles#unlooked}). */
+    ReportFiles.Listing listing() throws IOException {
       looked.complete(false);
-      return ReportFiles.unlooked(await(listed));
+      return await(listed);
     }
 
     private static <T> T await(CompletableFuture<T> f) throws IOException {

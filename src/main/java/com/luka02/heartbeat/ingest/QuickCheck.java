@@ -171,8 +171,11 @@ public final class QuickCheck {
       if (k == null || k.relist() || !k.mtime().equals(attrs.lastModifiedTime())
           || !Objects.equals(k.fileKey(), attrs.fileKey())) {
         boolean whole = k == null; // a folder new to us: everything in it is new
-        ReportFiles.Folder f = ReportFiles.list(dir, config.summaryDir(),
-            name -> whole || recentlyNamed(name, recentDay) && nameTime(name) > floor, candidates, ignored);
+        ReportFiles.Folder f = ReportFiles.list(dir, config.summaryDir(), (name, path) -> {
+          if (whole || recentlyNamed(name, recentDay) && nameTime(name) > floor) {
+            candidates.add(path);
+          }
+        }, ignored);
         listed++;
         if (f == null) {
           continue;

@@ -22,7 +22,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.function.BiConsumer;
+import java.util.stream.LongStream;
 
 /** File-system access for reports: the walk, bounded reads and hashing. Never follows links. */
 final class ReportFiles {
@@ -49,8 +50,13 @@ final class ReportFiles {
     }
   }
 
-  /** What a walk's listing found: the heartbeat-named paths, the folders listed, a count of everything else. */
-  record Listing(List<Path> named, List<Folder> folders, long ignored) {}
+  /**
+   * What a walk's listing found: the heartbeat-named paths with the time each one's name carries
+   * ({@link Catchup#nameTime}, in the same order), the folders listed, a count of everything else. The
+   * times are numbers, not the names: a first catch-up orders its files by them, and a year's names,
+   * held to the end of it, were 8 MB that every collection copied.
+   */
+  record Listing(List<Path> named, long[] nameTimes, List<Folder> folders, long ignored) {}
 
   /** What a walk found: heartbeat-named entries, the folders it listed, and a count of everything else. */
   record Walk(List<Entry> entries, List<Folder> folders, long ignored) {}
@@ -74,20 +80,24 @@ final class ReportFiles {
   /** The first half of {@link #walk(Path, Path)}: the listing, no heartbeat-named entry looked at yet. */
   static Listing listTree(Path reportsDir, Path skipDir) {
     if (!Files.isDirectory(reportsDir, LinkOption.NOFOLLOW_LINKS)) {
-      return new Listing(List.of(), List.of(), 0);
+      return new Listing(List.of(), new long[0], List.of(), 0);
     }
     List<Path> named = new ArrayList<>();
+    LongStream.Builder nameTimes = LongStream.builder();
     List<Folder> folders = new ArrayList<>();
     long[] ignored = {0};
     Deque<Path> dirs = new ArrayDeque<>(List.of(reportsDir));
     while (!dirs.isEmpty()) {
-      Folder f = list(dirs.pop(), skipDir, name -> true, named, ignored);
+      Folder f = list(dirs.pop(), skipDir, (name, path) -> {
+        named.add(path);
+        nameTimes.add(Catchup.nameTime(name));
+      }, ignored);
       if (f != null) {
         folders.add(f);
         f.subfolders().forEach(dirs::push);
       }
     }
-    return new Listing(named, folders, ignored[0]);
+    return new Listing(named, nameTimes.build().toArray(), folders, ignored[0]);
   }
 
   /** The second half of {@link #walk(Path, Path)}: every listed entry looked at, in parallel. */
@@ -104,11 +114,11 @@ final class ReportFiles {
   }
 
   /**
-   * Lists one folder: heartbeat-named entries accepted by {@code wanted} go to {@code named}, subfolders
+   * Lists one folder: each heartbeat-named entry goes to {@code named} with its file name, subfolders
    * (not hidden, not {@code skipDir}) to the result. Null when the folder vanished or cannot be read:
    * the next look sees it again.
    */
-  static Folder list(Path dir, Path skipDir, Predicate<String> wanted, List<Path> named, long[] ignored) {
+  static Folder list(Path dir, Path skipDir, BiConsumer<String, Path> named, long[] ignored) {
     List<Path> subfolders = new ArrayList<>();
     try {
       BasicFileAttributes attrs = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -116,9 +126,7 @@ final class ReportFiles {
         for (Path p : entries) {
           String name = p.getFileName().toString();
           if (ReportParser.isHeartbeatName(name)) {
-            if (wanted.test(name)) {
-              named.add(p);
-            }
+            named.accept(name, p);
           } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             if (!name.startsWith(".") && !p.equals(skipDir)) {
               subfolders.add(p);

@@ -222,6 +222,8 @@ class CatchupPipelineTest {
       assertEquals(2, where.ignored(), "the link and the folder");
       String rows = "SELECT * EXCLUDE (ingested_at, change_seq) FROM heartbeats ORDER BY \"timestamp\", source_path";
       assertEquals(lookedFirst.query(rows, 1000).rows(), store.query(rows, 1000).rows());
+      String appended = "SELECT source_path FROM heartbeats ORDER BY rowid"; // the order read in: by the names' times
+      assertEquals(lookedFirst.query(appended, 1000).rows(), store.query(appended, 1000).rows());
       String seen = "SELECT path, size, mtime_ms, content_hash, report_ts FROM seen_files ORDER BY path";
       assertEquals(lookedFirst.query(seen, 1000).rows(), store.query(seen, 1000).rows());
       String bad = "SELECT * EXCLUDE (seen_at) FROM quarantine ORDER BY path";
