@@ -14,7 +14,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,10 +41,17 @@ final class CatchupPipeline {
   private final Clock clock;
   private final int batch;
   private final int commitFiles;
-  /** Timestamps (epoch us) of the reports staged before this catch-up or by it. */
-  private final Set<Long> taken = new HashSet<>();
-  /** The path each report appended by this catch-up came from, by timestamp. */
-  private final Map<Long, String> appended = new HashMap<>();
+  /** A report in {@link #taken} that this catch-up did not append, or no longer counts as appended. */
+  private static final int NOT_APPENDED = -1;
+  /**
+   * Timestamps (epoch us) of the reports staged before this catch-up or by it, each with the index in
+   * {@link #files} of the file this catch-up appended it from, or {@link #NOT_APPENDED}. An index, not
+   * the file's path: these live to the end of a catch-up, and each collection copied a year's paths
+   * once more (a set of timestamps beside a map of paths held 22 MB, this map 8 MB).
+   */
+  private final Map<Long, Integer> taken = new HashMap<>();
+  /** The files this catch-up reads, in order. */
+  private List<ReportFiles.Entry> files = List.of();
   private final List<StagedFile> pending = new ArrayList<>();
   private final List<QuarantinedFile> pendingBad = new ArrayList<>();
   /**
@@ -79,8 +85,9 @@ final class CatchupPipeline {
     if (appending) {
       BulkLoad.Staged staged = bulk.staged();
       quarantined = staged.quarantined();
-      taken.addAll(staged.timestamps());
+      staged.timestamps().forEach(t -> taken.put(t, NOT_APPENDED));
     }
+    files = toRead;
     try (Reader reader = new Reader(toRead)) {
       int batches = (toRead.size() + batch - 1) / batch;
       int perCommit = Math.max(1, commitFiles / batch);
@@ -108,7 +115,7 @@ final class CatchupPipeline {
           long asked = System.nanoTime();
           List<Read> reads = reader.next();
           waited[0] += System.nanoTime() - asked;
-          stageBatch(reads, recorded, change, appender);
+          stageBatch(reads, b * batch, recorded, change, appender);
           if (pending.size() + pendingBad.size() >= batch) {
             flushPending(reparse, appender);
           }
@@ -195,9 +202,12 @@ final class CatchupPipeline {
    * for the staging rules. A report held by a file that {@link Ingester#PREFERRED} puts before the
    * one appended is unstaged again, and both files go through the rules.
    */
-  private void stageBatch(List<Read> reads, Recorded recorded, long change, BulkLoad.Appending appender) {
+  private void stageBatch(List<Read> reads, int firstIndex, Recorded recorded, long change,
+      BulkLoad.Appending appender) {
     List<BulkLoad.Row> fresh = new ArrayList<>();
+    int index = firstIndex - 1;
     for (Read r : reads) {
+      index++;
       if (r.outcome() instanceof Outcome.Bad b) {
         pendingBad.add(b.file());
       } else if (r.outcome() instanceof Outcome.Ignored) {
@@ -206,14 +216,14 @@ final class CatchupPipeline {
         StagedFile f = r.row().file();
         long t = r.row().tsMicros();
         boolean newPath = recorded.isNew(f.path()) && !quarantined.contains(f.path());
-        if (appending && newPath && taken.add(t)) {
-          appended.put(t, f.path());
+        if (appending && newPath && taken.putIfAbsent(t, index) == null) {
           fresh.add(r.row());
         } else {
-          String holder = appended.get(t);
+          Integer from = taken.get(t);
+          String holder = from == null || from == NOT_APPENDED ? null : config.relative(files.get(from).path());
           if (holder != null && Ingester.PREFERRED_PATH.compare(f.path(), holder) < 0) {
             demoted.put(t, holder);
-            appended.remove(t);
+            taken.put(t, NOT_APPENDED);
           }
           pending.add(f);
         }
@@ -261,7 +271,7 @@ final class CatchupPipeline {
     counts[3] += c.quarantined();
     // Their reports are staged now, by them or by a file preferred to them: a later new file holding one
     // goes through the rules too, not in beside it.
-    pending.forEach(f -> taken.add(BulkLoad.micros(f.heartbeat().timestamp())));
+    pending.forEach(f -> taken.putIfAbsent(BulkLoad.micros(f.heartbeat().timestamp()), NOT_APPENDED));
     pending.clear();
     pendingBad.clear();
   }

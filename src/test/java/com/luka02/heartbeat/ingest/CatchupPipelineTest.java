@@ -141,6 +141,27 @@ class CatchupPipelineTest {
   }
 
   @Test
+  void aPreferredFileReadLaterUnstagesTheReportFromTheFileItWasAppendedFromAlone() throws IOException {
+    // Mid-way through the reports: b's file holds report X and is appended; a file read just before it
+    // is not a report. A file read later, whose path is preferred, holds X too: X moves to it, and b's
+    // file alone is read again, not the bad file beside it (which would be quarantined twice).
+    Path a = Files.createDirectories(config.reportsDir().resolve("a"));
+    Path b = Files.createDirectories(config.reportsDir().resolve("b"));
+    Instant x = FIRST.plusSeconds(300L * 20 + 100);
+    String text = Files.readString(ops.resolve(name(FIRST))).replace(FIRST.toString(), x.toString());
+    Reports.write(b.resolve(name(x.minusSeconds(1))), "not a report\n");
+    Reports.write(b.resolve(name(x)), text);
+    Reports.write(a.resolve(name(x.plusSeconds(60))), text);
+
+    CatchupResult r = ingester(StageListener.NONE).catchup(CatchupOptions.FULL);
+
+    assertEquals(List.of((long) REPORTS + 1, 0L, 1L, 1L), TestRoot.counts(r));
+    assertEquals(1, count("SELECT count(*) FROM quarantine"));
+    assertEquals(1, count("SELECT count(*) FROM heartbeats WHERE \"timestamp\" = TIMESTAMPTZ '" + x + "'"));
+    assertEquals(1, count("SELECT count(*) FROM heartbeats WHERE source_path = 'g/reports/a/" + name(x.plusSeconds(60)) + "'"));
+  }
+
+  @Test
   void aNewFileHoldingAReportTheRulesStagedEarlierInTheCatchupIsNotAddedBesideIt() throws IOException {
     ingester(StageListener.NONE).catchup(CatchupOptions.FULL);
     // Four recorded files now hold reports never staged: a batch of them goes through the rules at
