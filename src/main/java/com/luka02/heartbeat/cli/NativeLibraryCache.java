@@ -96,8 +96,14 @@ final class NativeLibraryCache {
 
   record Expected(long crc, long size) {}
 
+  /**
+   * The folder of one version, named as {@code String.format("%08x-%d", crc, size)} would name it, but
+   * without the formatter: it loaded the locale's number formats, 5-10 ms of each start (the relaunch's
+   * JVM among them).
+   */
   private Path versionDir(Expected expected) {
-    return dir.resolve(String.format("%08x-%d", expected.crc(), expected.size()));
+    String crc = Long.toHexString(expected.crc());
+    return dir.resolve("0".repeat(Math.max(0, 8 - crc.length())) + crc + "-" + expected.size());
   }
 
   /** The jar's own record of the entry when there is one, else the resource's checksum as read now. */

@@ -50,6 +50,33 @@ class NativeLibraryCacheTest {
   }
 
   @Test
+  void aVersionsFolderIsNamedByItsChecksumInEightHexDigitsAndItsSize() throws Exception {
+    // Contents whose checksums have leading zero digits too: the folder names of copies unpacked before
+    // must not change, or every user's cache would be unpacked again.
+    Random random = new Random(7);
+    int padded = 0;
+    for (int i = 0; i < 200 && padded < 3; i++) {
+      byte[] content = new byte[100 + random.nextInt(100)];
+      random.nextBytes(content);
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      crc.update(content);
+      if (i >= 3 && crc.getValue() >= 0x10000000L) {
+        continue; // beyond the first three, only checksums that need padding
+      }
+      padded += crc.getValue() < 0x10000000L ? 1 : 0;
+      Path jar = dir.resolve("v" + i + ".jar");
+      try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out)) {
+        zip.putNextEntry(new JarEntry(ENTRY));
+        zip.write(content);
+        zip.closeEntry();
+      }
+      Path copy = cache.copyOf(new URL("jar:" + jar.toUri() + "!/" + ENTRY));
+      assertEquals(String.format("%08x-%d", crc.getValue(), content.length), copy.getParent().getFileName().toString());
+    }
+    assertEquals(3, padded, "checksums with a leading zero were tried");
+  }
+
+  @Test
   void theFirstUseUnpacksAndLaterUsesReuseTheSameFile() throws Exception {
     Path first = cache.copyOf(resource);
     assertArrayEquals(library, Files.readAllBytes(first));
