@@ -15,9 +15,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntToLongFunction;
 import java.util.regex.Matcher;
@@ -92,12 +90,12 @@ final class Catchup {
     Recorded recorded = Recorded.NOTHING;
     List<String> vanished = List.of();
     if (!nothingRecorded) {
-      Map<String, ReportFiles.Entry> byPath = new HashMap<>(regular.size() * 2);
-      regular.forEach(e -> byPath.put(config.relative(e.path()), e));
-      StagingStore.Changes changes = store.changes(byPath.entrySet().stream()
-          .map(e -> new StagingStore.WalkedFile(e.getKey(), e.getValue().size(), e.getValue().mtimeMs()))
-          .toList(), options.since() == null && !options.dryRun());
-      recorded = Recorded.of(changes.changed(), byPath);
+      // Each walked file by its relative path, made on both cores: a year's 105,000 took 0.15 s on this
+      // thread alone, most of a warm catch-up's own work besides the comparison.
+      List<StagingStore.WalkedFile> walkedFiles = regular.parallelStream()
+          .map(e -> new StagingStore.WalkedFile(config.relative(e.path()), e.size(), e.mtimeMs())).toList();
+      StagingStore.Changes changes = store.changes(walkedFiles, options.since() == null && !options.dryRun());
+      recorded = Recorded.of(changes.changed(), regular, walkedFiles);
       vanished = changes.vanished();
     }
     long loaded = System.nanoTime();

@@ -1,8 +1,10 @@
 package com.luka02.heartbeat.ingest;
 
 import com.luka02.heartbeat.store.SeenFile;
+import com.luka02.heartbeat.store.StagingStore;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,14 +29,14 @@ final class Recorded {
 
   /**
    * The store's answer {@code changed} (records by relative path, null when new) for the walked files
-   * {@code regular}, by relative path.
+   * {@code regular}, {@code walked} holding each one's relative path at the same index.
    */
-  static Recorded of(Map<String, SeenFile> changed, Map<String, ReportFiles.Entry> regular) {
+  static Recorded of(Map<String, SeenFile> changed, List<ReportFiles.Entry> regular,
+      List<StagingStore.WalkedFile> walked) {
     Set<ReportFiles.Entry> entries = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (String path : changed.keySet()) {
-      ReportFiles.Entry e = regular.get(path);
-      if (e != null) {
-        entries.add(e);
+    for (int i = 0; i < walked.size() && entries.size() < changed.size(); i++) {
+      if (changed.containsKey(walked.get(i).path())) {
+        entries.add(regular.get(i));
       }
     }
     return new Recorded(changed, entries);
