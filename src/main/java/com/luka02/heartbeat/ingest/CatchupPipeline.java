@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 final class CatchupPipeline {
   private static final Logger log = LoggerFactory.getLogger(CatchupPipeline.class);
+  /** A report in {@link #taken} that this catch-up did not append, or no longer counts as appended. */
+  private static final int NOT_APPENDED = -1;
 
   private final Ingester ingester;
   private final StagingStore store;
@@ -41,8 +43,6 @@ final class CatchupPipeline {
   private final Clock clock;
   private final int batch;
   private final int commitFiles;
-  /** A report in {@link #taken} that this catch-up did not append, or no longer counts as appended. */
-  private static final int NOT_APPENDED = -1;
   /**
    * Timestamps (epoch us) of the reports staged before this catch-up or by it, each with the index in
    * {@link #files} of the file this catch-up appended it from, or {@link #NOT_APPENDED}. An index, not
@@ -50,8 +50,6 @@ final class CatchupPipeline {
    * once more (a set of timestamps beside a map of paths held 22 MB, this map 8 MB).
    */
   private final Map<Long, Integer> taken = new HashMap<>();
-  /** The files this catch-up reads, in order. */
-  private List<ReportFiles.Entry> files = List.of();
   private final List<StagedFile> pending = new ArrayList<>();
   private final List<QuarantinedFile> pendingBad = new ArrayList<>();
   /**
@@ -61,6 +59,8 @@ final class CatchupPipeline {
   private final Map<Long, String> demoted = new HashMap<>();
   /** Added, updated, unchanged, quarantined, and ignored (found not to be a regular file where read). */
   private final long[] counts = new long[5];
+  /** The files this catch-up reads, in order. */
+  private List<ReportFiles.Entry> files = List.of();
   private Set<String> quarantined = Set.of();
   private boolean appending;
 
