@@ -85,8 +85,9 @@ final class Catchup {
         : walking == null ? ReportFiles.walk(config.reportsDir(), config.summaryDir()) : walking.get();
     onWalk.accept(walk);
     long walked = System.nanoTime();
-    List<ReportFiles.Entry> regular = new ArrayList<>(walk.entries().size());
-    long ignored = walk.ignored() + collectRegular(walk, regular);
+    // A listing's files are not looked at yet: each is told apart where it is read, and none is selected.
+    List<ReportFiles.Entry> regular = new ArrayList<>(listing != null ? 0 : walk.entries().size());
+    long ignored = walk.ignored() + (listing != null ? 0 : collectRegular(walk, regular));
     Recorded recorded = Recorded.NOTHING;
     List<String> vanished = List.of();
     if (!nothingRecorded) {
@@ -126,7 +127,7 @@ final class Catchup {
   private static long collectRegular(ReportFiles.Walk walk, List<ReportFiles.Entry> regular) {
     long others = 0;
     for (ReportFiles.Entry e : walk.entries()) {
-      if (e.regularFile() || !e.looked()) { // one not looked at yet is told apart where it is read
+      if (e.regularFile()) {
         regular.add(e);
       } else {
         others++;
