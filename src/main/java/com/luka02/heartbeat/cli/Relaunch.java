@@ -65,6 +65,8 @@ final class Relaunch {
   /** Set on the relaunched JVM, so that it never relaunches again. */
   static final String MARKER = "heartbeat.relaunched";
   private static final Set<String> VALUED_OPTIONS = Set.of("--root", "--config");
+  /** The launcher's class path options, each followed by its value. */
+  private static final Set<String> CLASS_PATH_OPTIONS = Set.of("-cp", "-classpath", "--class-path");
   /** JNA's folder of its dispatch library, looked in before the library is unpacked from the jar. */
   static final String JNA_BOOT_PATH = "jna.boot.library.path";
   private static final String JNA_PLATFORM_PATH = "jna.platform.library.path";
@@ -111,18 +113,23 @@ final class Relaunch {
 
   /** Replaces this process with a tuned JVM when {@code args} start the agent or a catch-up plainly; else returns. */
   static void ifPlainRun(String[] args) {
-    // The relaunched JVM and the commands that run as started stop here, before the management API,
-    // which loads some 250 classes (25-30 ms).
+    // The relaunched JVM and the commands that run as started stop here.
     List<String> options = System.getProperty(MARKER) != null || osNameStartsWith("windows") ? null : optionsFor(args);
     if (options == null) {
       return;
     }
-    List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
-    if (setsHeap(jvmArgs)) {
+    ProcessHandle.Info self = ProcessHandle.current().info();
+    String java = self.command().orElse(null);
+    if (java == null) {
       return;
     }
-    String java = ProcessHandle.current().info().command().orElse(null);
-    if (java == null) {
+    List<String> jvmArgs = self.arguments().map(argv -> jvmOptions(List.of(argv), args)).orElse(null);
+    if (jvmArgs == null) {
+      jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    } else if (setsHeap(launcherEnvironmentOptions(System.getenv()))) {
+      return;
+    }
+    if (setsHeap(jvmArgs)) {
       return;
     }
     List<String> argv = new ArrayList<>();
@@ -146,6 +153,52 @@ final class Relaunch {
     }
     System.err.println("warning: could not restart with " + String.join(" ", options)
         + "; running with the JVM's defaults (pass -Xmx to choose)");
+  }
+
+  /**
+   * The JVM options this JVM was started with, read from its command line ({@code argv}, without the
+   * java command): what comes before {@code -jar JAR} or the main class, less the class path, which the
+   * relaunch names itself. Null when the command line is not of that form (an {@code @argfile}, another
+   * main class, arguments that do not end it): then the management API says, which costs the relaunch
+   * some 250 classes (20-25 ms). The options {@code JDK_JAVA_OPTIONS} and {@code JAVA_TOOL_OPTIONS} give
+   * are not on the command line; the relaunched JVM reads them from the environment again.
+   */
+  static List<String> jvmOptions(List<String> argv, String[] args) {
+    int end = argv.size() - args.length;
+    if (end < 1 || !argv.subList(end, argv.size()).equals(List.of(args))) {
+      return null;
+    }
+    if (end >= 2 && argv.get(end - 2).equals("-jar")) {
+      end -= 2;
+    } else if (argv.get(end - 1).equals(Main.class.getName())) {
+      end -= 1;
+    } else {
+      return null;
+    }
+    List<String> options = new ArrayList<>();
+    for (int i = 0; i < end; i++) {
+      String a = argv.get(i);
+      if (a.startsWith("@")) {
+        return null;
+      } else if (CLASS_PATH_OPTIONS.contains(a)) {
+        i++;
+      } else if (!a.startsWith("--class-path=")) {
+        options.add(a);
+      }
+    }
+    return options;
+  }
+
+  /** The options the launcher and the JVM take from the environment rather than the command line. */
+  private static List<String> launcherEnvironmentOptions(Map<String, String> env) {
+    List<String> options = new ArrayList<>();
+    for (String name : List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS")) {
+      String value = env.get(name);
+      if (value != null && !value.isBlank()) {
+        options.addAll(List.of(value.strip().split("\\s+")));
+      }
+    }
+    return options;
   }
 
   /**

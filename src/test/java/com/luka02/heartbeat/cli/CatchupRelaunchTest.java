@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,29 @@ class CatchupRelaunchTest {
     assertEquals(Relaunch.COMMAND_JVM_OPTIONS, Relaunch.optionsFor(plain), "a store: only what changed is read");
     assertEquals(Relaunch.COMMAND_JVM_OPTIONS, Relaunch.optionsFor(new String[] {"--root=" + root, "catchup"}));
     assertEquals(Relaunch.CATCHUP_JVM_OPTIONS, Relaunch.optionsFor(new String[] {"--root", root.toString(), "catchup", "--reparse"}));
+  }
+
+  @Test
+  void theJvmOptionsAreWhatTheCommandLineSetsBeforeTheJarOrTheMainClassLessTheClassPath() {
+    String[] args = {"--root", "r", "catchup"};
+    String main = Main.class.getName();
+
+    assertEquals(List.of("-Xss2m", "-Dx=-jar"), Relaunch.jvmOptions(List.of("-Xss2m", "-Dx=-jar", "-jar", "h.jar", "--root", "r", "catchup"), args));
+    assertEquals(List.of(), Relaunch.jvmOptions(List.of("-jar", "h.jar", "--root", "r", "catchup"), args));
+    assertEquals(List.of("-Da=1", "-Db=2"), Relaunch.jvmOptions(List.of("-cp", "h.jar", "-Da=1", "--class-path=x", "-classpath", "y", "-Db=2", main, "--root", "r", "catchup"), args));
+    assertEquals(List.of("-Xmx1g"), Relaunch.jvmOptions(List.of("-Xmx1g", "-jar", "h.jar"), new String[0]));
+    assertEquals(List.of(), Relaunch.jvmOptions(List.of("-cp", "h.jar", main, "-jar", "x"), new String[] {"-jar", "x"}));
+  }
+
+  @Test
+  void aCommandLineOfAnotherFormLeavesTheJvmOptionsToTheManagementApi() {
+    String[] args = {"catchup"};
+
+    assertNull(Relaunch.jvmOptions(List.of("@opts", "-jar", "h.jar", "catchup"), args), "an argument file");
+    assertNull(Relaunch.jvmOptions(List.of("-cp", "h.jar", "other.Main", "catchup"), args), "another main class");
+    assertNull(Relaunch.jvmOptions(List.of("-jar", "h.jar", "catchup", "--reparse"), args), "arguments that do not end it");
+    assertNull(Relaunch.jvmOptions(List.of("catchup"), args), "nothing before the arguments");
+    assertNull(Relaunch.jvmOptions(List.of(), args));
   }
 
   @Test

@@ -76,6 +76,18 @@ class JarsIT {
   }
 
   @Test
+  void aPlainCatchupOfTheShippingJarRelaunchesWithTheJvmOptionsItWasGiven() throws Exception {
+    Files.createDirectories(dir.resolve("root/g/reports"));
+    // Each JVM that has the option prints its flags: the relaunched one has it only if it was passed on.
+    Run catchup = java("-XX:+PrintCommandLineFlags", "-jar", jar("product.jar").toString(),
+        "--root", dir.resolve("root").toString(), "catchup");
+
+    assertEquals(0, catchup.code(), catchup.out());
+    assertTrue(catchup.out().lines().anyMatch(l -> l.contains("-XX:+PrintCommandLineFlags")
+        && l.contains("-XX:+UseSerialGC") && l.contains("-XX:TieredStopAtLevel=1")), catchup.out());
+  }
+
+  @Test
   void theBenchJarStartsAndOffersItsMeasurements() throws Exception {
     Run help = java("-jar", jar("bench.jar").toString(), "--help");
 

@@ -35,12 +35,13 @@ class RelaunchTest {
 
   @Test
   void plainRunRestartsItselfWithTheServiceSettingsUnderTheSamePid() throws Exception {
-    try (AgentProcess agent = AgentProcess.start(List.of(), root, "--root", root.toString(), "run", "--port", "0")) {
+    try (AgentProcess agent = AgentProcess.start(List.of("-Dheartbeat.test.kept=yes"), root, "--root", root.toString(), "run", "--port", "0")) {
       String up = agent.await("heartbeat-ingester agent: pid", START);
       long pid = agent.process().pid();
       assertTrue(up.contains("pid " + pid + ","), up);
       List<String> args = List.of(ProcessHandle.of(pid).orElseThrow().info().arguments().orElseThrow());
       assertTrue(args.containsAll(Relaunch.AGENT_JVM_OPTIONS), String.valueOf(args));
+      assertTrue(args.contains("-Dheartbeat.test.kept=yes"), "the JVM options it was started with are kept: " + args);
       assertTrue(args.contains("-D" + Relaunch.MARKER + "=true"), String.valueOf(args));
       Path environ = Path.of("/proc/" + pid + "/environ");
       if (Files.exists(environ)) { // Linux: the relaunched JVM runs with glibc's arenas capped
