@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
@@ -38,16 +39,26 @@ class JarsIT {
   }
 
   private Run java(String... args) throws IOException, InterruptedException {
+    return java(Map.of(), args);
+  }
+
+  private Run java(Map<String, String> env, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")),
         "-D" + NativeLibraryLoader.CACHE_PROPERTY + "=" + dir.resolve("native")));
     cmd.addAll(List.of(args));
-    return run(cmd);
+    return run(cmd, env);
   }
 
   private Run run(List<String> cmd) throws IOException, InterruptedException {
+    return run(cmd, Map.of());
+  }
+
+  private Run run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
     Path out = dir.resolve("out.txt");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError(String.join(" ", cmd) + " did not finish within 120 s");
@@ -85,6 +96,18 @@ class JarsIT {
     assertEquals(0, catchup.code(), catchup.out());
     assertTrue(catchup.out().lines().anyMatch(l -> l.contains("-XX:+PrintCommandLineFlags")
         && l.contains("-XX:+UseSerialGC") && l.contains("-XX:TieredStopAtLevel=1")), catchup.out());
+  }
+
+  @Test
+  void aCatchupGivenItsHeapInJdkJavaOptionsRunsAsStarted() throws Exception {
+    Files.createDirectories(dir.resolve("root/g/reports"));
+    Run catchup = java(Map.of("JDK_JAVA_OPTIONS", "-Xmx300m -XX:+PrintCommandLineFlags"),
+        "-jar", jar("product.jar").toString(), "--root", dir.resolve("root").toString(), "catchup");
+
+    assertEquals(0, catchup.code(), catchup.out());
+    List<String> flags = catchup.out().lines().filter(l -> l.startsWith("-XX:")).toList(); // each JVM's flags
+    assertEquals(1, flags.size(), "one JVM, not relaunched:\n" + catchup.out());
+    assertTrue(flags.get(0).contains("-XX:MaxHeapSize=314572800"), catchup.out());
   }
 
   @Test
